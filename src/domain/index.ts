@@ -1,0 +1,4 @@
+export * from './event';
+export * from './filter';
+export * from './source';
+export * from './window';

@@ -1,0 +1,155 @@
+import type { AuditEvent, SourceKind, SourceType } from './event';
+import type { EventFilterField, PushedFilter } from './filter';
+import type { SortOrder, TimeWindow } from './window';
+
+export type SourceMode = 'api' | 'archive' | 'file' | 'cloudwatch';
+
+/** One filter field a source can send upstream, and how. */
+export interface FilterPushdown {
+  field: EventFilterField;
+  /** how many alternative values one upstream request can carry (CloudTrail: 1) */
+  maxValues: number;
+  /** the upstream parameter it becomes, for `explain` (e.g. `LookupAttributes[Username]`) */
+  upstream: string;
+}
+
+export interface Capabilities {
+  /** orders the upstream returns natively; the engine provides the other order at a cost */
+  orders: SortOrder[];
+  /** pushable fields, most selective first: the planner takes them in this order */
+  pushdown: FilterPushdown[];
+  /** how many fields one request can carry at once (CloudTrail: 1; Azure: 1 extra clause) */
+  maxPushedFields: number;
+  pageSize: { default: number; max: number };
+  /** requests allowed per `perMs`, shared by every source instance with the same `scope` */
+  rateLimit?: { requests: number; perMs: number; scope: string };
+  /** how far back the upstream keeps events; undefined for archives (they keep what they hold) */
+  retentionDays?: number;
+  /** archives: files are skipped by the time in their paths/names */
+  partitionPruning: boolean;
+}
+
+/** What the planner asks of one source: the window, the order, and only the pushed-down filters. */
+export interface SourceQuery {
+  window: TimeWindow;
+  order: SortOrder;
+  filter: PushedFilter;
+  /** how many events the caller expects to need; sources size their upstream pages from it */
+  pageSizeHint: number;
+}
+
+/** Counters a source updates while it runs; the engine reports them in `SourceStatus`. */
+export interface SourceStats {
+  /** upstream requests made (API calls; files opened for archives) */
+  requests: number;
+  /** raw records read, before any filtering */
+  scanned: number;
+  /** records that could not be parsed or normalized: counted, never silently dropped */
+  malformed: number;
+  /** the first few malformed records' reasons, with where they were */
+  malformedSamples: string[];
+  bytesRead: number;
+  /** archive partitions (files) opened, and those skipped by their path or name */
+  partitionsRead: number;
+  partitionsPruned: number;
+  /** times the upstream throttled us and we waited */
+  throttled: number;
+  notes: string[];
+}
+
+export function newSourceStats(): SourceStats {
+  return {
+    requests: 0,
+    scanned: 0,
+    malformed: 0,
+    malformedSamples: [],
+    bytesRead: 0,
+    partitionsRead: 0,
+    partitionsPruned: 0,
+    throttled: 0,
+    notes: [],
+  };
+}
+
+const MAX_MALFORMED_SAMPLES = 5;
+
+export function recordMalformed(stats: SourceStats, where: string, reason: string): void {
+  stats.malformed += 1;
+  if (stats.malformedSamples.length < MAX_MALFORMED_SAMPLES) stats.malformedSamples.push(`${where}: ${reason}`);
+}
+
+export interface SourceCallContext {
+  signal: AbortSignal;
+  stats: SourceStats;
+}
+
+/** How a source would run a query, for `explain`, computed without reading any event. */
+export interface SourcePlanDetail {
+  /** the upstream request(s) in words, e.g. `LookupEvents StartTime=… LookupAttributes=[Username=alice]` */
+  request?: string;
+  /** archives: the partitions (files) the window selects, and how many there are in all */
+  partitions?: string[];
+  partitionsTotal?: number;
+  notes: string[];
+}
+
+export interface SourceHealth {
+  ok: boolean;
+  message: string;
+  checkedAt: Date;
+}
+
+export interface Source {
+  readonly id: string;
+  readonly type: SourceType;
+  readonly kind: SourceKind;
+  readonly mode: SourceMode;
+  readonly capabilities: Capabilities;
+  /** a few words on where it reads from (path, endpoint, region), never a secret */
+  readonly location: string;
+  /** events in `q.window`, ordered by time in `q.order` (one of `capabilities.orders`), paged lazily */
+  events(q: SourceQuery, ctx: SourceCallContext): AsyncIterable<AuditEvent>;
+  plan(q: SourceQuery): Promise<SourcePlanDetail>;
+  health(): Promise<SourceHealth>;
+}
+
+export type SourceErrorCode =
+  | 'UPSTREAM_ERROR' // the upstream answered with an error
+  | 'UNAUTHENTICATED' // credentials missing or refused
+  | 'FORBIDDEN'
+  | 'THROTTLED' // throttled past the retry budget
+  | 'INVALID_REQUEST' // the upstream refused the request as malformed
+  | 'UNREACHABLE' // connection refused, DNS, TLS
+  | 'NOT_FOUND' // archive path missing
+  | 'ABORTED';
+
+/** Every failure a source reports is one of these; an upstream error never becomes an empty result. */
+export class SourceError extends Error {
+  constructor(
+    readonly code: SourceErrorCode,
+    message: string,
+    readonly sourceId?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'SourceError';
+  }
+}
+
+/** A token bucket shared by every source calling the same upstream scope. */
+export interface RateLimiter {
+  /** resolves when a request may be sent; rejects if `signal` aborts first */
+  acquire(signal: AbortSignal): Promise<void>;
+  /** the upstream said slow down: nobody in this scope sends before `untilMs` (epoch ms) */
+  pauseUntil(untilMs: number): void;
+}
+
+export interface LimiterRegistry {
+  get(scope: string, requests: number, perMs: number): RateLimiter;
+}
+
+/** What every source factory receives besides its own config. */
+export interface SourceDeps {
+  limiters: LimiterRegistry;
+  now: () => Date;
+}

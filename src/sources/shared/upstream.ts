@@ -1,0 +1,82 @@
+import { SourceError, type RateLimiter, type SourceStats } from '../../domain';
+
+export interface ThrottleVerdict {
+  /** how long the upstream asked us to wait, when it said */
+  retryAfterMs?: number;
+}
+
+export interface UpstreamCallOptions {
+  sourceId: string;
+  signal: AbortSignal;
+  stats: SourceStats;
+  limiter?: RateLimiter;
+  /** says whether an error is the upstream's throttling reply */
+  throttled: (err: unknown) => ThrottleVerdict | undefined;
+  /** turns any other error into a typed SourceError */
+  classify: (err: unknown) => SourceError;
+  /** how many throttling replies one call may absorb before it gives up (default 5) */
+  maxThrottleRetries?: number;
+  /** first backoff when the upstream names no wait (default 500 ms, doubling) */
+  baseBackoffMs?: number;
+}
+
+/**
+ * One upstream request under the shared rate limit: waits for a token, counts the request, and on a
+ * throttling reply pauses the whole scope and retries, so that throttling slows a query instead of failing it.
+ */
+export async function callUpstream<T>(opts: UpstreamCallOptions, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const maxRetries = opts.maxThrottleRetries ?? 5;
+  let backoff = opts.baseBackoffMs ?? 500;
+  for (let attempt = 0; ; attempt++) {
+    throwIfAborted(opts.signal, opts.sourceId);
+    if (opts.limiter) {
+      try {
+        await opts.limiter.acquire(opts.signal);
+      } catch {
+        throwIfAborted(opts.signal, opts.sourceId);
+      }
+    }
+    opts.stats.requests += 1;
+    try {
+      return await call(opts.signal);
+    } catch (err) {
+      if (opts.signal.aborted) throw new SourceError('ABORTED', 'the query was cancelled', opts.sourceId, { cause: err });
+      if (err instanceof SourceError) throw err;
+      const verdict = opts.throttled(err);
+      if (!verdict) throw opts.classify(err);
+      opts.stats.throttled += 1;
+      if (attempt >= maxRetries) {
+        throw new SourceError('THROTTLED', `throttled by the upstream ${attempt + 1} times in a row; gave up`, opts.sourceId, { cause: err });
+      }
+      const waitMs = verdict.retryAfterMs ?? backoff;
+      backoff *= 2;
+      opts.limiter?.pauseUntil(Date.now() + waitMs);
+      await sleep(waitMs, opts.signal, opts.sourceId);
+    }
+  }
+}
+
+export function throwIfAborted(signal: AbortSignal, sourceId: string): void {
+  if (signal.aborted) throw new SourceError('ABORTED', 'the query was cancelled', sourceId);
+}
+
+export function sleep(ms: number, signal: AbortSignal, sourceId: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new SourceError('ABORTED', 'the query was cancelled', sourceId));
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new SourceError('ABORTED', 'the query was cancelled', sourceId));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Network-level failures (refused, reset, DNS) become UNREACHABLE. */
+export function isNetworkError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code ?? (err as { cause?: { code?: unknown } } | null)?.cause?.code;
+  return typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET'].includes(code);
+}
