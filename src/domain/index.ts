@@ -2,3 +2,5 @@ export * from './event';
 export * from './filter';
 export * from './source';
 export * from './window';
+export * from './errors';
+export * from './status';

@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import type { Source, SourceDeps, SourceMode } from '../domain';
+import { COMMON_SOURCE_KEYS } from '../sources/definition';
+import { definitionOf, SOURCE_DEFINITIONS } from '../sources/registry';
+import type { AppConfig } from './config';
+import { ConfigError } from './errors';
+import { ConfigNode } from './fields';
+
+const TOP_KEYS = ['sources', 'identity', 'server', 'query'] as const;
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+
+/** Builds every source of a `sources:` list, checking ids, types and modes before each source's own keys. */
+export function buildSources(entries: ConfigNode[], deps: SourceDeps): Source[] {
+  const seen = new Set<string>();
+  return entries.map((node) => {
+    const id = node.string('id');
+    if (!ID_PATTERN.test(id)) throw new ConfigError(node.key('id'), `expected letters, digits, '.', '_' or '-' (up to 63), got ${JSON.stringify(id)}`);
+    if (seen.has(id)) throw new ConfigError(node.key('id'), `duplicate source id ${JSON.stringify(id)}: ids must be unique`);
+    seen.add(id);
+    const type = node.string('type');
+    const def = definitionOf(type);
+    if (!def) throw new ConfigError(node.key('type'), `unknown source type ${JSON.stringify(type)}; expected one of ${SOURCE_DEFINITIONS.map((d) => d.type).join(', ')}`);
+    const mode = node.oneOf<SourceMode>('mode', def.modes, def.modes[0]);
+    return def.create(node, { id, mode }, deps);
+  });
+}
+
+/** Validates a parsed config document; every error names the key at fault. */
+export function configFromDocument(doc: unknown, origin: string, deps: SourceDeps, env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const root = ConfigNode.of(doc ?? {}, '');
+  root.allowOnly(TOP_KEYS);
+  const entries = root.list('sources');
+  if (entries.length === 0) throw new ConfigError('sources', 'expected at least one source');
+  const sources = buildSources(entries, deps);
+
+  const server = root.child('server');
+  server?.allowOnly(['host', 'port']);
+  const port = env.PORT ? Number(env.PORT) : (server?.number('port', 4000, { min: 0, max: 65535, integer: true }) ?? 4000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('PORT (environment)', `expected a port number, got ${JSON.stringify(env.PORT)}`);
+
+  const query = root.child('query');
+  query?.allowOnly(['deadlineMs', 'cursorSecretEnv', 'cursorSecretFile']);
+  const configured = query?.secret('cursorSecret', false) ?? env.AUDITGRAPH_CURSOR_SECRET;
+  return {
+    origin,
+    sources,
+    server: { host: env.HOST ?? server?.optionalString('host') ?? '127.0.0.1', port },
+    query: {
+      deadlineMs: query?.number('deadlineMs', 30_000, { min: 100, max: 600_000, integer: true }) ?? 30_000,
+      cursorSecret: configured ?? randomBytes(32).toString('base64url'),
+      cursorSecretConfigured: configured !== undefined,
+    },
+    identity: (root.child('identity')?.value ?? {}) as Record<string, unknown>,
+  };
+}
+
+/** Reads and validates a config file (YAML or JSON). */
+export function loadConfigFile(path: string, deps: SourceDeps, env: NodeJS.ProcessEnv = process.env): AppConfig {
+  let text: string;
+  try {
+    text = fs.readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError('--config', `cannot read ${path}: ${(err as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (err) {
+    throw new ConfigError('--config', `${path} is not valid YAML: ${(err as Error).message}`);
+  }
+  return configFromDocument(doc, path, deps, env);
+}
+
+export { COMMON_SOURCE_KEYS };

@@ -1,0 +1,32 @@
+/** Error codes a client sees in `extensions.code`. */
+export enum ErrorCode {
+  BAD_WINDOW = 'BAD_WINDOW',
+  BAD_FILTER = 'BAD_FILTER',
+  BAD_PAGE_SIZE = 'BAD_PAGE_SIZE',
+  BAD_CURSOR = 'BAD_CURSOR',
+  UNKNOWN_SOURCE = 'UNKNOWN_SOURCE',
+  NO_SOURCES = 'NO_SOURCES',
+  ALL_SOURCES_FAILED = 'ALL_SOURCES_FAILED',
+  QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX',
+  UNAUTHENTICATED = 'UNAUTHENTICATED',
+  NOT_FOUND = 'NOT_FOUND',
+}
+
+/** A user-facing error: the GraphQL layer shows `message` and puts `code` in `extensions.code`. */
+export class AuditgraphError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'AuditgraphError';
+  }
+}
+
+/** Makes a `switch` over a union exhaustive: adding a member is a compile error until handled. */
+export class UnreachableCaseError extends Error {
+  constructor(value: never) {
+    super(`unreachable case: ${JSON.stringify(value)}`);
+  }
+}

@@ -1,0 +1,352 @@
+import { isIP } from 'node:net';
+import {
+  AuditgraphError,
+  ErrorCode,
+  SortOrder,
+  SourceError,
+  SourceState,
+  newSourceStats,
+  type AuditEvent,
+  type EventFilter,
+  type Source,
+  type SourceCallContext,
+  type SourceQuery,
+  type SourceStats,
+  type SourceStatus,
+  type TimeWindow,
+} from '../domain';
+import { compareKeys, CursorCodec, queryDigest, type EventKey } from './cursor';
+import { Heap } from './heap';
+import { matches } from './match';
+import { planSource, selectSources, type SourcePlan } from './planner';
+import { reversedBySlices } from './reverse';
+import { resolveWindow, type TimeWindowRequest } from './window';
+
+export const MAX_PAGE_SIZE = 1000;
+
+export interface EventsRequest {
+  window: TimeWindowRequest;
+  filter?: EventFilter | null;
+  order?: SortOrder | null;
+  first?: number | null;
+  after?: string | null;
+  /** what the cursor is bound to besides the arguments (e.g. `identity:alice`), so cursors do not cross fields */
+  scope?: string;
+}
+
+export interface EventEdge {
+  event: AuditEvent;
+  cursor: string;
+}
+
+export interface EventsPage {
+  edges: EventEdge[];
+  hasNextPage: boolean;
+  startCursor?: string;
+  endCursor?: string;
+  window: TimeWindow;
+  order: SortOrder;
+  statuses: SourceStatus[];
+}
+
+export interface SourceExplain {
+  plan: SourcePlan;
+  request?: string;
+  partitions?: string[];
+  partitionsTotal?: number;
+  notes: string[];
+}
+
+export interface QueryExplain {
+  window: TimeWindow;
+  order: SortOrder;
+  sources: SourceExplain[];
+}
+
+export interface EngineOptions {
+  /** the longest a page may take; sources still running then are reported TIMED_OUT (default 30 s) */
+  deadlineMs?: number;
+  /** the secret cursors are signed with; every replica must share it */
+  cursorSecret: string;
+  now?: () => Date;
+}
+
+/** One source's part in one page: its stream, its counters and how it ended. */
+class SourceRun {
+  readonly stats: SourceStats = newSourceStats();
+  readonly started = performance.now();
+  ended?: number;
+  state = SourceState.OK;
+  message?: string;
+  matched = 0;
+  returned = 0;
+  iterator?: AsyncIterator<AuditEvent>;
+
+  constructor(readonly plan: SourcePlan) {
+    if (plan.clamped) {
+      this.state = SourceState.CLAMPED;
+      this.message = plan.clamped;
+    }
+  }
+
+  get failed(): boolean {
+    return this.state === SourceState.FAILED || this.state === SourceState.TIMED_OUT || this.state === SourceState.THROTTLED;
+  }
+
+  fail(err: unknown, deadlineHit: boolean, deadlineMs: number): void {
+    if (this.failed) return;
+    if (deadlineHit) {
+      this.state = SourceState.TIMED_OUT;
+      this.message = `no complete answer within the query deadline (${deadlineMs} ms)`;
+    } else if (err instanceof SourceError && err.code === 'THROTTLED') {
+      this.state = SourceState.THROTTLED;
+      this.message = err.message;
+    } else {
+      this.state = SourceState.FAILED;
+      this.message = err instanceof SourceError ? `${err.code}: ${err.message}` : `INTERNAL: ${(err as Error)?.message ?? String(err)}`;
+    }
+    this.finish();
+  }
+
+  finish(): void {
+    this.ended ??= performance.now();
+  }
+
+  status(): SourceStatus {
+    const s = this.plan.source;
+    const notes = [...this.stats.notes];
+    if (this.stats.malformedSamples.length) notes.push(`malformed: ${this.stats.malformedSamples.join('; ')}`);
+    if (this.plan.orderNote) notes.push(this.plan.orderNote);
+    const message = [this.message, ...notes].filter(Boolean).join(' | ') || undefined;
+    return {
+      sourceId: s.id,
+      sourceType: s.type,
+      kind: s.kind,
+      mode: s.mode,
+      state: this.state,
+      message,
+      window: this.plan.window ?? undefined,
+      requests: this.stats.requests,
+      eventsScanned: this.stats.scanned,
+      eventsMatched: this.matched,
+      eventsReturned: this.returned,
+      malformed: this.stats.malformed,
+      malformedSamples: this.stats.malformedSamples,
+      throttled: this.stats.throttled,
+      bytesRead: this.stats.bytesRead,
+      partitionsRead: this.stats.partitionsRead,
+      partitionsPruned: this.stats.partitionsPruned,
+      durationMs: Math.round(((this.ended ?? performance.now()) - this.started) * 100) / 100,
+      pushedDown: this.plan.pushedDown,
+      residual: this.plan.residual,
+    };
+  }
+}
+
+const keyOf = (e: AuditEvent): EventKey => ({ time: e.time.getTime(), sourceId: e.sourceId, eventId: e.id });
+
+/**
+ * The source's events in `order` with ties broken by id (so the merge order is total), after the cursor's key,
+ * matching the local part of the filter.
+ */
+async function* orderedMatches(run: SourceRun, q: SourceQuery, ctx: SourceCallContext, filter: EventFilter, after: EventKey | undefined): AsyncGenerator<AuditEvent> {
+  const { plan } = run;
+  const upstream = plan.nativeOrder ? plan.source.events(q, ctx) : reversedBySlices(plan.source, q, ctx);
+  let group: AuditEvent[] = [];
+  let groupTime = Number.NaN;
+  function* flush(): Generator<AuditEvent> {
+    if (group.length > 1) group.sort((a, b) => compareKeys(keyOf(a), keyOf(b), q.order));
+    for (const e of group) {
+      if (after && compareKeys(keyOf(e), after, q.order) <= 0) continue;
+      if (!matches(e, filter, plan.localFields)) continue;
+      run.matched += 1;
+      yield e;
+    }
+  }
+  try {
+    for await (const e of upstream) {
+      const t = e.time.getTime();
+      if (t !== groupTime) {
+        yield* flush();
+        group = [];
+        groupTime = t;
+      }
+      group.push(e);
+    }
+  } catch (err) {
+    // what the source gave before it failed still counts (the status says it failed)
+    yield* flush();
+    throw err;
+  }
+  yield* flush();
+}
+
+function validateFilter(filter: EventFilter): void {
+  const lists: (keyof EventFilter)[] = ['sources', 'identity', 'runId', 'action', 'sourceIp'];
+  for (const key of lists) {
+    const v = filter[key] as string[] | undefined;
+    if (v?.some((s) => s.trim() === '')) throw new AuditgraphError(ErrorCode.BAD_FILTER, `filter.${key}: values must be non-empty`);
+  }
+  for (const ip of filter.sourceIp ?? []) {
+    if (isIP(ip) === 0) throw new AuditgraphError(ErrorCode.BAD_FILTER, `filter.sourceIp: ${JSON.stringify(ip)} is not an IPv4 or IPv6 address`);
+  }
+  if (filter.resource !== undefined && filter.resource !== null && filter.resource.trim() === '') {
+    throw new AuditgraphError(ErrorCode.BAD_FILTER, 'filter.resource: must be non-empty when given');
+  }
+}
+
+/** Fans a query out to every selected source, merges their ordered streams, and pages with stateless cursors. */
+export class QueryEngine {
+  private readonly cursors: CursorCodec;
+  private readonly deadlineMs: number;
+  private readonly now: () => Date;
+
+  constructor(
+    readonly sources: readonly Source[],
+    opts: EngineOptions,
+  ) {
+    this.cursors = new CursorCodec(opts.cursorSecret);
+    this.deadlineMs = opts.deadlineMs ?? 30_000;
+    this.now = opts.now ?? (() => new Date());
+  }
+
+  source(id: string): Source | undefined {
+    return this.sources.find((s) => s.id === id);
+  }
+
+  /** Validates everything before any upstream call, and plans each selected source. */
+  private prepare(req: EventsRequest) {
+    const filter = req.filter ?? {};
+    const order = req.order ?? SortOrder.NEWEST_FIRST;
+    const first = req.first ?? 100;
+    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+      throw new AuditgraphError(ErrorCode.BAD_PAGE_SIZE, `first: expected an integer from 1 to ${MAX_PAGE_SIZE}, got ${first}`);
+    }
+    validateFilter(filter);
+    const digest = queryDigest(req.scope ?? 'events', req.window, filter, order);
+    const cursor = req.after ? this.cursors.decode(req.after, digest) : undefined;
+    const window = cursor?.window ?? resolveWindow(req.window, this.now());
+    const selected = selectSources(this.sources, filter);
+    const now = this.now();
+    const plans = selected.map((s) => planSource(s, window, filter, order, now));
+    return { filter, order, first, digest, cursor, window, plans };
+  }
+
+  async explain(req: EventsRequest): Promise<QueryExplain> {
+    const { order, first, window, plans, cursor } = this.prepare(req);
+    const sources = await Promise.all(
+      plans.map(async (plan): Promise<SourceExplain> => {
+        if (!plan.window) return { plan, notes: [plan.clamped ?? 'not queried'] };
+        const q: SourceQuery = { window: narrow(plan.window, cursor?.key, order), order: plan.nativeOrder ? order : plan.source.capabilities.orders[0], filter: plan.pushed, pageSizeHint: first + 1 };
+        const detail = await plan.source.plan(q);
+        const notes = [...detail.notes];
+        if (plan.clamped) notes.unshift(plan.clamped);
+        if (plan.orderNote) notes.push(plan.orderNote);
+        return { plan, request: detail.request, partitions: detail.partitions, partitionsTotal: detail.partitionsTotal, notes };
+      }),
+    );
+    return { window, order, sources };
+  }
+
+  async events(req: EventsRequest, signal?: AbortSignal): Promise<EventsPage> {
+    const { filter, order, first, digest, cursor, window, plans } = this.prepare(req);
+    const controller = new AbortController();
+    let deadlineHit = false;
+    const timer = setTimeout(() => {
+      deadlineHit = true;
+      controller.abort(new Error('deadline'));
+    }, this.deadlineMs);
+    const onClientAbort = () => controller.abort(signal?.reason);
+    signal?.addEventListener('abort', onClientAbort, { once: true });
+    const aborted = new Promise<'aborted'>((resolve) => controller.signal.addEventListener('abort', () => resolve('aborted'), { once: true }));
+
+    const runs = plans.map((p) => new SourceRun(p));
+    const heap = new Heap<{ event: AuditEvent; key: EventKey; run: SourceRun }>((a, b) => compareKeys(a.key, b.key, order) < 0);
+
+    const advance = async (run: SourceRun): Promise<void> => {
+      const it = run.iterator;
+      if (!it || run.failed) return;
+      try {
+        const r = await Promise.race([it.next(), aborted]);
+        if (r === 'aborted') {
+          run.fail(undefined, deadlineHit, this.deadlineMs);
+          void it.return?.(undefined)?.catch(() => undefined);
+          return;
+        }
+        if (r.done) {
+          run.finish();
+          return;
+        }
+        heap.push({ event: r.value, key: keyOf(r.value), run });
+      } catch (err) {
+        run.fail(err, deadlineHit, this.deadlineMs);
+      }
+    };
+
+    const edges: EventEdge[] = [];
+    let hasNextPage = false;
+    try {
+      for (const run of runs) {
+        if (!run.plan.window) {
+          run.finish();
+          continue;
+        }
+        const q: SourceQuery = {
+          window: narrow(run.plan.window, cursor?.key, order),
+          order,
+          filter: run.plan.pushed,
+          // the page, one more to know whether there is a next page, one more to close a group of ties
+          pageSizeHint: Math.min(first + 2, run.plan.source.capabilities.pageSize.max),
+        };
+        if (q.window.from.getTime() >= q.window.to.getTime()) {
+          run.finish();
+          continue;
+        }
+        run.iterator = orderedMatches(run, q, { signal: controller.signal, stats: run.stats }, filter, cursor?.key)[Symbol.asyncIterator]();
+      }
+      await Promise.all(runs.map(advance));
+      while (heap.size > 0) {
+        const top = heap.pop()!;
+        if (edges.length === first) {
+          hasNextPage = true;
+          break;
+        }
+        top.run.returned += 1;
+        edges.push({ event: top.event, cursor: this.cursors.encode({ key: top.key, window, digest }) });
+        await advance(top.run);
+      }
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onClientAbort);
+      for (const run of runs) run.finish();
+      if (!controller.signal.aborted) controller.abort(new Error('page complete'));
+      for (const run of runs) void run.iterator?.return?.(undefined)?.catch(() => undefined);
+    }
+
+    const statuses = runs.map((r) => r.status());
+    const queried = runs.filter((r) => r.plan.window);
+    if (edges.length === 0 && queried.length > 0 && queried.every((r) => r.failed)) {
+      throw new AuditgraphError(
+        ErrorCode.ALL_SOURCES_FAILED,
+        `every selected source failed: ${queried.map((r) => `${r.plan.source.id}: ${r.message}`).join('; ')}`,
+        { sources: statuses },
+      );
+    }
+    return {
+      edges,
+      hasNextPage,
+      startCursor: edges[0]?.cursor,
+      endCursor: edges[edges.length - 1]?.cursor,
+      window,
+      order,
+      statuses,
+    };
+  }
+}
+
+/** The part of `window` that can still hold events after `key`: sources re-read from the key's millisecond. */
+function narrow(window: TimeWindow, key: EventKey | undefined, order: SortOrder): TimeWindow {
+  if (!key) return window;
+  if (order === SortOrder.NEWEST_FIRST) return { from: window.from, to: new Date(Math.min(window.to.getTime(), key.time + 1)) };
+  return { from: new Date(Math.max(window.from.getTime(), key.time)), to: window.to };
+}

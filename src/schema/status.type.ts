@@ -1,0 +1,57 @@
+import { Field, Float, Int, ObjectType } from 'type-graphql';
+import type { SourceStatus, TimeWindow } from '../domain';
+import { SourceState } from './enums';
+import { TimeWindowObject } from './window.type';
+
+type StatusFields = Omit<SourceStatus, 'sourceId' | 'sourceType' | 'kind' | 'mode'>;
+
+@ObjectType('SourceStatus', { description: 'What one source did for this page: nothing is hidden, a failing source does not fail the query.' })
+export class SourceStatusObject implements StatusFields {
+  @Field(() => SourceState)
+  state!: SourceState;
+
+  @Field(() => String, { nullable: true, description: 'why it failed, was clamped or throttled; malformed record samples; order notes' })
+  message?: string;
+
+  @Field(() => TimeWindowObject, { nullable: true, description: 'the window asked of this source after cursor narrowing and retention clamping' })
+  window?: TimeWindow;
+
+  @Field(() => Int, { description: 'upstream requests (API calls, or files opened for archives)' })
+  requests!: number;
+
+  @Field(() => Int, { description: 'raw records read' })
+  eventsScanned!: number;
+
+  @Field(() => Int, { description: 'events that passed every filter (some may be left for the next page)' })
+  eventsMatched!: number;
+
+  @Field(() => Int, { description: 'events of this source in this page' })
+  eventsReturned!: number;
+
+  @Field(() => Int, { description: 'records that could not be read, counted and skipped' })
+  malformed!: number;
+
+  @Field(() => [String])
+  malformedSamples!: string[];
+
+  @Field(() => Int, { description: 'throttling replies absorbed by waiting' })
+  throttled!: number;
+
+  @Field(() => Float)
+  bytesRead!: number;
+
+  @Field(() => Int)
+  partitionsRead!: number;
+
+  @Field(() => Int)
+  partitionsPruned!: number;
+
+  @Field(() => Float)
+  durationMs!: number;
+
+  @Field(() => [String], { description: 'filters sent upstream, and as what' })
+  pushedDown!: string[];
+
+  @Field(() => [String], { description: 'filters applied here, and why they were not pushed down' })
+  residual!: string[];
+}
