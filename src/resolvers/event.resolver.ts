@@ -32,8 +32,8 @@ export class EventsResolver {
   async events(
     @Arg('window', () => TimeWindowInput) window: TimeWindowInput,
     @Arg('filter', () => EventFilterInput, { nullable: true }) filter: EventFilterInput | null,
-    @Arg('order', () => SortOrder, { defaultValue: SortOrder.NEWEST_FIRST }) order: SortOrder,
-    @Arg('first', () => Int, { defaultValue: 100, description: '1 to 1000' }) first: number,
+    @Arg('order', () => SortOrder, { nullable: true, defaultValue: SortOrder.NEWEST_FIRST }) order: SortOrder | null,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 100, description: '1 to 1000' }) first: number | null,
     @Arg('after', () => String, { nullable: true, description: "a previous page's endCursor" }) after: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<EventConnectionObject> {

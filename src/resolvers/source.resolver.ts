@@ -24,7 +24,7 @@ export class SourceResolver {
   async explain(
     @Arg('window', () => TimeWindowInput) window: TimeWindowInput,
     @Arg('filter', () => EventFilterInput, { nullable: true }) filter: EventFilterInput | null,
-    @Arg('order', () => SortOrder, { defaultValue: SortOrder.NEWEST_FIRST }) order: SortOrder,
+    @Arg('order', () => SortOrder, { nullable: true, defaultValue: SortOrder.NEWEST_FIRST }) order: SortOrder | null,
     @Ctx() ctx: RequestContext,
   ): Promise<QueryPlanObject> {
     const plan = await ctx.engine.explain({ window: toWindow(window), filter: toFilter(filter), order, first: 100 });
