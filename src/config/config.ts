@@ -1,3 +1,4 @@
+import type { IdentityConfig } from '../correlation/identity-config';
 import type { Source } from '../domain';
 
 export interface ServerConfig {
@@ -19,6 +20,5 @@ export interface AppConfig {
   sources: Source[];
   server: ServerConfig;
   query: QueryConfig;
-  /** the `identity` section, validated by the correlation layer */
-  identity: Record<string, unknown>;
+  identity: IdentityConfig;
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { parse as parseYaml } from 'yaml';
+import { parseIdentityConfig } from '../correlation/identity-config';
 import type { Source, SourceDeps, SourceMode } from '../domain';
 import { COMMON_SOURCE_KEYS } from '../sources/definition';
 import { definitionOf, SOURCE_DEFINITIONS } from '../sources/registry';
@@ -52,7 +53,7 @@ export function configFromDocument(doc: unknown, origin: string, deps: SourceDep
       cursorSecret: configured ?? randomBytes(32).toString('base64url'),
       cursorSecretConfigured: configured !== undefined,
     },
-    identity: (root.child('identity')?.value ?? {}) as Record<string, unknown>,
+    identity: parseIdentityConfig(root.value.identity),
   };
 }
 

@@ -69,6 +69,8 @@ export interface EngineOptions {
   /** the secret cursors are signed with; every replica must share it */
   cursorSecret: string;
   now?: () => Date;
+  /** widens `filter.identity` to every alias the configuration knows (see src/correlation) */
+  expandIdentity?: (values: string[]) => string[];
 }
 
 /** One source's part in one page: its stream, its counters and how it ended. */
@@ -200,6 +202,7 @@ export class QueryEngine {
   private readonly cursors: CursorCodec;
   private readonly deadlineMs: number;
   private readonly now: () => Date;
+  private readonly expandIdentity: (values: string[]) => string[];
 
   constructor(
     readonly sources: readonly Source[],
@@ -208,6 +211,7 @@ export class QueryEngine {
     this.cursors = new CursorCodec(opts.cursorSecret);
     this.deadlineMs = opts.deadlineMs ?? 30_000;
     this.now = opts.now ?? (() => new Date());
+    this.expandIdentity = opts.expandIdentity ?? ((v) => v);
   }
 
   source(id: string): Source | undefined {
@@ -216,14 +220,15 @@ export class QueryEngine {
 
   /** Validates everything before any upstream call, and plans each selected source. */
   private prepare(req: EventsRequest) {
-    const filter = req.filter ?? {};
+    const asked = req.filter ?? {};
     const order = req.order ?? SortOrder.NEWEST_FIRST;
     const first = req.first ?? 100;
     if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
       throw new AuditgraphError(ErrorCode.BAD_PAGE_SIZE, `first: expected an integer from 1 to ${MAX_PAGE_SIZE}, got ${first}`);
     }
-    validateFilter(filter);
-    const digest = queryDigest(req.scope ?? 'events', req.window, filter, order);
+    validateFilter(asked);
+    const digest = queryDigest(req.scope ?? 'events', req.window, asked, order);
+    const filter: EventFilter = asked.identity?.length ? { ...asked, identity: this.expandIdentity(asked.identity) } : asked;
     const cursor = req.after ? this.cursors.decode(req.after, digest) : undefined;
     const window = cursor?.window ?? resolveWindow(req.window, this.now());
     const selected = selectSources(this.sources, filter);

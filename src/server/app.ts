@@ -4,6 +4,7 @@ import { ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import type { AppConfig } from '../config/config';
+import { expandIdentities } from '../correlation/expand';
 import { AuditgraphError } from '../domain';
 import { QueryEngine } from '../query/engine';
 import type { RequestContext } from '../resolvers/context';
@@ -52,7 +53,11 @@ function send(res: http.ServerResponse, status: number, body: unknown): void {
 
 /** Starts the HTTP server: POST/GET /graphql (Apollo Server), GET /healthz. */
 export async function startServer(config: AppConfig, opts: { port?: number; host?: string } = {}): Promise<RunningServer> {
-  const engine = new QueryEngine(config.sources, { deadlineMs: config.query.deadlineMs, cursorSecret: config.query.cursorSecret });
+  const engine = new QueryEngine(config.sources, {
+    deadlineMs: config.query.deadlineMs,
+    cursorSecret: config.query.cursorSecret,
+    expandIdentity: (values) => expandIdentities(values, config.identity),
+  });
   const apollo = new ApolloServer<RequestContext>({
     schema: await buildAuditgraphSchema(),
     formatError,
