@@ -1,8 +1,9 @@
 import type { SourceType } from '../domain';
 import type { SourceDefinition } from './definition';
+import { oktaDefinition } from './okta';
 
 /** Every source type auditgraph can read. Each source folder exports one definition. */
-export const SOURCE_DEFINITIONS: readonly SourceDefinition[] = [];
+export const SOURCE_DEFINITIONS: readonly SourceDefinition[] = [oktaDefinition];
 
 export function definitionOf(type: string): SourceDefinition | undefined {
   return SOURCE_DEFINITIONS.find((d) => d.type === (type as SourceType));
