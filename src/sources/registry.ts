@@ -1,9 +1,10 @@
 import type { SourceType } from '../domain';
 import type { SourceDefinition } from './definition';
+import { cloudtrailDefinition } from './cloudtrail';
 import { oktaDefinition } from './okta';
 
 /** Every source type auditgraph can read. Each source folder exports one definition. */
-export const SOURCE_DEFINITIONS: readonly SourceDefinition[] = [oktaDefinition];
+export const SOURCE_DEFINITIONS: readonly SourceDefinition[] = [oktaDefinition, cloudtrailDefinition];
 
 export function definitionOf(type: string): SourceDefinition | undefined {
   return SOURCE_DEFINITIONS.find((d) => d.type === (type as SourceType));

@@ -75,8 +75,15 @@ export function sleep(ms: number, signal: AbortSignal, sourceId: string): Promis
   });
 }
 
-/** Network-level failures (refused, reset, DNS) become UNREACHABLE. */
+const NETWORK_CODES = ['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET'];
+
+/**
+ * Network-level failures (refused, reset, DNS) become UNREACHABLE. Some SDKs wrap the Node error from another
+ * realm without its `code`, so the message is checked too.
+ */
 export function isNetworkError(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code ?? (err as { cause?: { code?: unknown } } | null)?.cause?.code;
-  return typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET'].includes(code);
+  if (typeof code === 'string' && NETWORK_CODES.includes(code)) return true;
+  const message = (err as { message?: unknown } | null)?.message;
+  return typeof message === 'string' && NETWORK_CODES.some((c) => message.includes(c));
 }
