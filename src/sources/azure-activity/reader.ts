@@ -1,0 +1,46 @@
+import * as path from 'node:path';
+import { recordMalformed, type AuditEvent, type SourceStats } from '../../domain';
+import { readLines } from '../shared/files';
+import type { ExportPartition } from './layout';
+import { normalizeExportRecord } from './normalize';
+
+/**
+ * The events of one `PT1H.json`: JSON Lines, one record a line (the format since November 2018). A line holding
+ * `{"records":[…]}` (the format before, and Event Hubs') is read as its records. Lines that do not parse or
+ * normalize are counted as malformed, with file and line.
+ */
+export async function* readExportFile(
+  root: string,
+  partition: ExportPartition,
+  ctx: { sourceId: string; signal: AbortSignal; stats: SourceStats },
+): AsyncGenerator<AuditEvent> {
+  ctx.stats.requests += 1;
+  ctx.stats.partitionsRead += 1;
+  const normalizeContext = { sourceId: ctx.sourceId, subscriptionId: partition.subscriptionId };
+  for await (const { line, lineNo } of readLines(path.join(root, partition.relPath), ctx.stats, ctx.signal)) {
+    if (line.trim() === '') continue;
+    const where = `${partition.relPath}:${lineNo}`;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch (err) {
+      ctx.stats.scanned += 1;
+      recordMalformed(ctx.stats, where, `not JSON: ${(err as Error).message}`);
+      continue;
+    }
+    for (const record of recordsOf(parsed)) {
+      ctx.stats.scanned += 1;
+      try {
+        yield normalizeExportRecord(record, normalizeContext);
+      } catch (err) {
+        recordMalformed(ctx.stats, where, (err as Error).message);
+      }
+    }
+  }
+}
+
+function recordsOf(parsed: unknown): unknown[] {
+  const wrapped = parsed as { records?: unknown; time?: unknown } | null;
+  if (wrapped && typeof wrapped === 'object' && Array.isArray(wrapped.records) && wrapped.time === undefined) return wrapped.records;
+  return [parsed];
+}
