@@ -2,10 +2,11 @@ import type { SourceType } from '../domain';
 import type { SourceDefinition } from './definition';
 import { azureActivityDefinition } from './azure-activity';
 import { cloudtrailDefinition } from './cloudtrail';
+import { flyteDefinition } from './flyte';
 import { oktaDefinition } from './okta';
 
 /** Every source type auditgraph can read. Each source folder exports one definition. */
-export const SOURCE_DEFINITIONS: readonly SourceDefinition[] = [oktaDefinition, cloudtrailDefinition, azureActivityDefinition];
+export const SOURCE_DEFINITIONS: readonly SourceDefinition[] = [oktaDefinition, flyteDefinition, cloudtrailDefinition, azureActivityDefinition];
 
 export function definitionOf(type: string): SourceDefinition | undefined {
   return SOURCE_DEFINITIONS.find((d) => d.type === (type as SourceType));
