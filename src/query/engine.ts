@@ -32,11 +32,20 @@ export interface EventsRequest {
   after?: string | null;
   /** what the cursor is bound to besides the arguments (e.g. `identity:alice`), so cursors do not cross fields */
   scope?: string;
+  /**
+   * A further local test, after the filter: the reasons an event belongs (shown as the edge's evidence), or
+   * null to leave it out. Used by identity and run timelines, whose membership is not a plain filter.
+   */
+  match?: EventMatcher;
 }
+
+export type EventMatcher = (event: AuditEvent) => string[] | null;
 
 export interface EventEdge {
   event: AuditEvent;
   cursor: string;
+  /** why the event belongs, when the request had a matcher */
+  evidence: string[];
 }
 
 export interface EventsPage {
@@ -82,7 +91,7 @@ class SourceRun {
   message?: string;
   matched = 0;
   returned = 0;
-  iterator?: AsyncIterator<AuditEvent>;
+  iterator?: AsyncIterator<Matched>;
 
   constructor(readonly plan: SourcePlan) {
     if (plan.clamped) {
@@ -151,18 +160,34 @@ const keyOf = (e: AuditEvent): EventKey => ({ time: e.time.getTime(), sourceId: 
  * The source's events in `order` with ties broken by id (so the merge order is total), after the cursor's key,
  * matching the local part of the filter.
  */
-async function* orderedMatches(run: SourceRun, q: SourceQuery, ctx: SourceCallContext, filter: EventFilter, after: EventKey | undefined): AsyncGenerator<AuditEvent> {
+interface Matched {
+  event: AuditEvent;
+  evidence: string[];
+}
+
+const NO_EVIDENCE: string[] = [];
+
+async function* orderedMatches(
+  run: SourceRun,
+  q: SourceQuery,
+  ctx: SourceCallContext,
+  filter: EventFilter,
+  after: EventKey | undefined,
+  match: EventMatcher | undefined,
+): AsyncGenerator<Matched> {
   const { plan } = run;
   const upstream = plan.nativeOrder ? plan.source.events(q, ctx) : reversedBySlices(plan.source, q, ctx);
   let group: AuditEvent[] = [];
   let groupTime = Number.NaN;
-  function* flush(): Generator<AuditEvent> {
+  function* flush(): Generator<Matched> {
     if (group.length > 1) group.sort((a, b) => compareKeys(keyOf(a), keyOf(b), q.order));
     for (const e of group) {
       if (after && compareKeys(keyOf(e), after, q.order) <= 0) continue;
       if (!matches(e, filter, plan.localFields)) continue;
+      const evidence = match ? match(e) : NO_EVIDENCE;
+      if (!evidence) continue;
       run.matched += 1;
-      yield e;
+      yield { event: e, evidence };
     }
   }
   try {
@@ -266,7 +291,7 @@ export class QueryEngine {
     const aborted = new Promise<'aborted'>((resolve) => controller.signal.addEventListener('abort', () => resolve('aborted'), { once: true }));
 
     const runs = plans.map((p) => new SourceRun(p));
-    const heap = new Heap<{ event: AuditEvent; key: EventKey; run: SourceRun }>((a, b) => compareKeys(a.key, b.key, order) < 0);
+    const heap = new Heap<{ item: Matched; key: EventKey; run: SourceRun }>((a, b) => compareKeys(a.key, b.key, order) < 0);
 
     const advance = async (run: SourceRun): Promise<void> => {
       const it = run.iterator;
@@ -282,7 +307,7 @@ export class QueryEngine {
           run.finish();
           return;
         }
-        heap.push({ event: r.value, key: keyOf(r.value), run });
+        heap.push({ item: r.value, key: keyOf(r.value.event), run });
       } catch (err) {
         run.fail(err, deadlineHit, this.deadlineMs);
       }
@@ -307,7 +332,7 @@ export class QueryEngine {
           run.finish();
           continue;
         }
-        run.iterator = orderedMatches(run, q, { signal: controller.signal, stats: run.stats }, filter, cursor?.key)[Symbol.asyncIterator]();
+        run.iterator = orderedMatches(run, q, { signal: controller.signal, stats: run.stats }, filter, cursor?.key, req.match)[Symbol.asyncIterator]();
       }
       await Promise.all(runs.map(advance));
       while (heap.size > 0) {
@@ -317,7 +342,7 @@ export class QueryEngine {
           break;
         }
         top.run.returned += 1;
-        edges.push({ event: top.event, cursor: this.cursors.encode({ key: top.key, window, digest }) });
+        edges.push({ event: top.item.event, evidence: top.item.evidence, cursor: this.cursors.encode({ key: top.key, window, digest }) });
         await advance(top.run);
       }
     } finally {

@@ -10,9 +10,9 @@ import { TimeWindowInput } from '../schema/window.input';
 import { toFilter, toWindow } from './args';
 import type { RequestContext } from './context';
 
-export function toConnection(page: EventsPage, evidence: (e: AuditEvent) => string[] = () => []): EventConnectionObject {
+export function toConnection(page: EventsPage): EventConnectionObject {
   return {
-    edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: edge.event, evidence: evidence(edge.event) })),
+    edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: edge.event, evidence: edge.evidence })),
     pageInfo: { hasNextPage: page.hasNextPage, startCursor: page.startCursor, endCursor: page.endCursor },
     window: page.window,
     order: page.order,

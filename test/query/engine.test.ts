@@ -270,3 +270,23 @@ describe('query engine: planner and orders', () => {
     await expect(engine([a, b]).events({ window: { from: window.from, to: window.to }, filter: { kinds: ['CLOUD_AUDIT' as never] } })).rejects.toMatchObject({ code: ErrorCode.NO_SOURCES });
   });
 });
+
+describe('query engine: matchers with evidence', () => {
+  it('keeps only what the matcher accepts, with its evidence, and binds cursors to the scope', async () => {
+    const src = new MemorySource('k8s', Array.from({ length: 10 }, (_, i) => makeEvent('k8s', T0 + i * 1000, { runId: i % 3 === 0 ? 'ml/production/fz3k9q2m1x' : undefined })));
+    const eng = engine([src]);
+    const req: EventsRequest = {
+      window: { from: window.from, to: window.to },
+      scope: 'run:ml/production/fz3k9q2m1x',
+      first: 2,
+      match: (e) => (e.runId ? [`runId ${e.runId} on the record`] : null),
+    };
+    const p1 = await eng.events(req);
+    expect(p1.edges.map((e) => e.evidence)).toEqual([['runId ml/production/fz3k9q2m1x on the record'], ['runId ml/production/fz3k9q2m1x on the record']]);
+    const p2 = await eng.events({ ...req, after: p1.endCursor });
+    expect([...p1.edges, ...p2.edges].map((e) => e.event.time.getTime())).toEqual([9000, 6000, 3000, 0].map((d) => T0 + d));
+    expect(p2.hasNextPage).toBe(false);
+    await expect(eng.events({ ...req, scope: 'run:other', after: p1.endCursor })).rejects.toMatchObject({ code: ErrorCode.BAD_CURSOR });
+  });
+});
+

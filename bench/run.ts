@@ -1,0 +1,27 @@
+import * as path from 'node:path';
+import { runK8sAuditBench } from './k8s-audit';
+import { runLiveLatencyBench } from './live-latency';
+
+/** `npm run bench`: every benchmark in one run, figures printed as measured (no thresholds, no asserts). */
+async function main(): Promise<void> {
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  const only = process.argv.slice(2);
+  const want = (name: string) => only.length === 0 || only.includes(name);
+  const results: Record<string, unknown> = {};
+  if (want('k8s')) {
+    log('== Kubernetes audit archive (>= 1,000,000 events over 7 days) ==');
+    results.k8s = await runK8sAuditBench({ dir: path.resolve(__dirname, '../../bench/.data/k8s'), log });
+    log('');
+  }
+  if (want('latency')) {
+    log('== Live fan-out latency ==');
+    results.latency = await runLiveLatencyBench({ log });
+    log('');
+  }
+  log(JSON.stringify(results, null, 2));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${(err as Error).stack}\n`);
+  process.exit(1);
+});
