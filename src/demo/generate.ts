@@ -1,0 +1,115 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DAY_END, DAY_START, isoMillis } from './clock';
+import { DEFAULT_SCALE, DEFAULT_SEED, GENERATOR_NAME, GENERATOR_VERSION, type DemoManifest, type TimelineEntry } from './manifest';
+import { ALICE, k8sUser, ORG, PEOPLE, ssoSessionArn } from './org';
+import { writeDemoFiles, type DemoFile, type WriterContext } from './output';
+import { Rng } from './prng';
+import { planRuns } from './runs';
+import { writeAzure } from './writers/azure';
+import { writeCloudTrail } from './writers/cloudtrail';
+import { writeFlyte } from './writers/flyte';
+import { writeGcp } from './writers/gcp';
+import { writeK8sAudit } from './writers/k8s';
+import { writeOkta } from './writers/okta';
+
+export interface GenerateOptions {
+  /** any integer; the same seed and scale always give the same bytes */
+  seed?: number;
+  /**
+   * multiplies the background traffic (0 < scale ≤ 20); the incident is the same at every scale. The day is
+   * built in memory before it is written: about 250 MB per unit of scale.
+   */
+  scale?: number;
+}
+
+/** The folders the generator owns under a demo root; it replaces them and leaves anything else alone. */
+export const DEMO_SOURCE_DIRS = ['okta', 'flyte', 'k8s-audit', 'cloudtrail', 'gcp', 'azure'] as const;
+export const MANIFEST_FILE = 'manifest.json';
+export const MAX_SCALE = 20;
+
+export function checkOptions(opts: GenerateOptions = {}): { seed: number; scale: number } {
+  const seed = opts.seed ?? DEFAULT_SEED;
+  const scale = opts.scale ?? DEFAULT_SCALE;
+  if (!Number.isSafeInteger(seed)) throw new RangeError(`demo seed must be an integer, got ${seed}`);
+  if (!Number.isFinite(scale) || scale <= 0 || scale > MAX_SCALE) throw new RangeError(`demo scale must be in (0, ${MAX_SCALE}], got ${scale}`);
+  return { seed, scale };
+}
+
+/**
+ * Writes the demo day (DEMO.md) under `root` in each service's own export layout, plus `manifest.json`
+ * (written last). Deterministic: one seed and scale always give byte-identical files.
+ */
+export async function generateDemo(root: string, opts: GenerateOptions = {}): Promise<DemoManifest> {
+  const { seed, scale } = checkOptions(opts);
+  const rng = new Rng(seed);
+  const runs = planRuns(rng.fork('flyte-runs'));
+  const ctx = (label: string): WriterContext => ({ rng: rng.fork(label), scale, runs });
+
+  const okta = writeOkta(ctx('okta'));
+  const cloudtrail = writeCloudTrail(ctx('cloudtrail'));
+  const k8s = writeK8sAudit(ctx('k8s-audit'));
+  const gcp = writeGcp(ctx('gcp'));
+  const azure = writeAzure(ctx('azure'));
+  const flyte = writeFlyte(ctx('flyte'));
+
+  const timeline: TimelineEntry[] = [...okta.timeline, ...cloudtrail.timeline, ...k8s.timeline, ...gcp.timeline, ...azure.timeline, ...flyte.timeline].sort(
+    (a, b) => Date.parse(a.time) - Date.parse(b.time) || a.time.localeCompare(b.time) || a.source.localeCompare(b.source),
+  );
+  const sources = {
+    okta: okta.counts,
+    cloudtrail: cloudtrail.counts,
+    k8sAudit: k8s.counts,
+    gcp: gcp.counts,
+    azure: azure.counts,
+    flyte: flyte.counts,
+  };
+  const manifest: DemoManifest = {
+    generator: GENERATOR_NAME,
+    generatorVersion: GENERATOR_VERSION,
+    seed,
+    scale,
+    day: { from: isoMillis(DAY_START), to: isoMillis(DAY_END) },
+    org: {
+      oktaDomain: ORG.oktaDomain,
+      awsAccount: ORG.awsAccount,
+      awsRegion: ORG.awsRegion,
+      cluster: ORG.cluster,
+      gcpProject: ORG.gcpProject,
+      azureSubscription: ORG.azureSubscription,
+      people: PEOPLE.map((p) => ({ email: p.email, displayName: p.displayName, oktaId: p.oktaId, azureObjectId: p.azureObjectId })),
+    },
+    sources,
+    totalRecords: Object.values(sources).reduce((s, c) => s + c.records, 0),
+    incident: {
+      attackerIp: ORG.attackerIp,
+      officeIp: ORG.officeIp,
+      alice: {
+        email: ALICE.email,
+        displayName: ALICE.displayName,
+        oktaId: ALICE.oktaId,
+        azureObjectId: ALICE.azureObjectId,
+        k8sUser: k8sUser(ALICE),
+        awsIdentityCenterRole: ORG.adminRole,
+        awsSessionArn: ssoSessionArn(ALICE, 'admin'),
+        flytePrincipal: ALICE.email,
+        gcpPrincipal: ALICE.email,
+      },
+      okta: okta.facts,
+      cloudtrail: cloudtrail.facts,
+      k8s: k8s.facts,
+      flyte: flyte.facts,
+      gcp: gcp.facts,
+      azure: azure.facts,
+      timeline,
+    },
+  };
+
+  const files: DemoFile[] = [...okta.files, ...cloudtrail.files, ...k8s.files, ...gcp.files, ...azure.files, ...flyte.files];
+  await fs.promises.mkdir(root, { recursive: true });
+  await fs.promises.rm(path.join(root, MANIFEST_FILE), { force: true });
+  for (const dir of DEMO_SOURCE_DIRS) await fs.promises.rm(path.join(root, dir), { recursive: true, force: true });
+  await writeDemoFiles(root, files);
+  await fs.promises.writeFile(path.join(root, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+  return manifest;
+}
