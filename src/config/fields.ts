@@ -147,7 +147,11 @@ export class ConfigNode {
   /** Fails on keys the source does not know, so that a typo is not silently ignored. */
   allowOnly(keys: readonly string[]): void {
     for (const k of Object.keys(this.value)) {
-      if (!keys.includes(k)) throw new ConfigError(this.key(k), `unknown key; expected one of ${keys.join(', ')}`);
+      if (keys.includes(k)) continue;
+      if (keys.includes(`${k}Env`)) {
+        throw new ConfigError(this.key(k), `secrets are not written in the config: name an environment variable with ${k}Env or a file with ${k}File`);
+      }
+      throw new ConfigError(this.key(k), `unknown key; expected one of ${keys.join(', ')}`);
     }
   }
 }
