@@ -7,7 +7,7 @@ import type { AppConfig } from '../config/config';
 import { expandIdentities } from '../correlation/expand';
 import { AuditgraphError } from '../domain';
 import { QueryEngine } from '../query/engine';
-import type { RequestContext } from '../resolvers/context';
+import { createRequestContext, type RequestContext } from '../resolvers/context';
 import { buildAuditgraphSchema } from '../schema/build';
 import { depthLimit } from './depth-limit';
 
@@ -102,7 +102,7 @@ export async function startServer(config: AppConfig, opts: { port?: number; host
     });
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest,
-      context: async () => ({ engine, signal: clientGone.signal }),
+      context: async () => createRequestContext(engine, config, clientGone.signal),
     });
     const outHeaders: Record<string, string> = {};
     for (const [k, v] of result.headers) outHeaders[k] = v;

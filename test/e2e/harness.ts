@@ -1,0 +1,55 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
+import { configFromDocument } from '../../src/config/load';
+import { demoConfigDocument } from '../../src/demo/document';
+import { ensureDemo } from '../../src/demo/ensure';
+import type { DemoManifest } from '../../src/demo/manifest';
+import { startServer, type RunningServer } from '../../src/server/app';
+import { testDeps } from '../helpers/deps';
+
+/** One demo for every end-to-end test file (deterministic, rebuilt only when the generator changes). */
+export const E2E_DEMO_ROOT = path.join(os.tmpdir(), 'auditgraph-e2e-demo');
+
+export interface GraphQLReply<T> {
+  status: number;
+  data?: T;
+  errors?: { message: string; extensions?: { code?: string; [k: string]: unknown } }[];
+}
+
+/** The HTTP server on the demo config, and a client that speaks to it over HTTP as any client would. */
+export class DemoServer {
+  private constructor(
+    readonly server: RunningServer,
+    readonly manifest: DemoManifest,
+  ) {}
+
+  static async start(env: NodeJS.ProcessEnv = {}): Promise<DemoServer> {
+    const manifest = await ensureDemo(E2E_DEMO_ROOT);
+    const config = configFromDocument(demoConfigDocument(E2E_DEMO_ROOT), `demo:${E2E_DEMO_ROOT}`, testDeps(), env);
+    const server = await startServer(config, { port: 0, host: '127.0.0.1' });
+    return new DemoServer(server, manifest);
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  async raw<T>(query: string, variables: Record<string, unknown> = {}): Promise<GraphQLReply<T>> {
+    const res = await fetch(this.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    const body = (await res.json()) as Omit<GraphQLReply<T>, 'status'>;
+    return { status: res.status, ...body };
+  }
+
+  /** Sends a typed operation and fails the test on any GraphQL error. */
+  async query<TData, TVars extends Record<string, unknown>>(doc: TypedDocumentNode<TData, TVars>, variables: TVars): Promise<TData> {
+    const reply = await this.raw<TData>(print(doc), variables);
+    if (reply.errors?.length || !reply.data) throw new Error(`GraphQL errors: ${JSON.stringify(reply.errors)}`);
+    return reply.data;
+  }
+
+  stop(): Promise<void> {
+    return this.server.close();
+  }
+}
