@@ -16,7 +16,7 @@ import {
   type TimeWindow,
 } from '../domain';
 import { compareKeys, CursorCodec, queryDigest, type EventKey } from './cursor';
-import { Heap } from './heap';
+import { Heap } from '../lib/heap';
 import { matches } from './match';
 import { planSource, selectSources, type SourcePlan } from './planner';
 import { reversedBySlices } from './reverse';

@@ -6,6 +6,7 @@ import {
   recordMalformed,
   type AuditEvent,
   type Capabilities,
+  type JsonValue,
   type SourceCallContext,
   type SourceDeps,
   type SourceHealth,
@@ -96,7 +97,7 @@ export class FlyteApiSource implements FlyteSource {
       limiter: deps.limiters.get(scope, config.rateLimitPerSecond, 1000),
     });
     this.normalizeCtx = { sourceId: config.id, account: host };
-    this.runs = new FlyteApiRuns(this.client, config.pairs, config.id);
+    this.runs = new FlyteApiRuns(this.client, config.pairs, config.id, this.normalizeCtx);
   }
 
   get id(): string {
@@ -208,7 +209,24 @@ export class FlyteApiRuns implements FlyteRuns {
     private readonly client: FlyteAdminClient,
     private readonly pairs: readonly ProjectDomain[],
     private readonly sourceId: string,
+    readonly context: NormalizeContext,
   ) {}
+
+  async findRuns(name: string, where?: ProjectDomain, runCtx?: RunCallContext): Promise<FlyteRun[]> {
+    const ctx = fullContext(runCtx);
+    const found: FlyteRun[] = [];
+    // flyteadmin looks executions up by full id only: a bare name costs one GET per configured project/domain
+    for (const pair of where ? [where] : this.pairs) {
+      const raw = await this.client.getExecution({ project: pair.project, domain: pair.domain, name }, ctx);
+      if (raw === null) continue;
+      try {
+        found.push(readExecution(raw));
+      } catch (err) {
+        recordMalformed(ctx.stats, `execution ${pair.project}/${pair.domain}/${name}`, (err as Error).message);
+      }
+    }
+    return found;
+  }
 
   async getRun(project: string, domain: string, name: string, runCtx?: RunCallContext): Promise<FlyteRun | null> {
     const ctx = fullContext(runCtx);
@@ -262,7 +280,7 @@ export class FlyteApiRuns implements FlyteRuns {
     const visit = async (parentNodeId: string | undefined, depth: number): Promise<void> => {
       const nodes = await this.readAll(
         (offset) => this.client.listNodeExecutions(run, { limit: CHILD_PAGE, offset, uniqueParentId: parentNodeId }, ctx),
-        (item) => readNodeExecution(item, run, parentNodeId),
+        (item) => ({ ...readNodeExecution(item, run, parentNodeId), raw: item as JsonValue }),
         ctx,
         'node execution',
       );
@@ -280,7 +298,7 @@ export class FlyteApiRuns implements FlyteRuns {
     const ctx = fullContext(runCtx);
     return this.readAll(
       (offset) => this.client.listTaskExecutions(run, nodeId, { limit: CHILD_PAGE, offset }, ctx),
-      (item) => readTaskExecution(item, run),
+      (item) => ({ ...readTaskExecution(item, run), raw: item as JsonValue }),
       ctx,
       'task execution',
     );

@@ -9,6 +9,7 @@ import {
   recordMalformed,
   type AuditEvent,
   type Capabilities,
+  type JsonValue,
   type SourceCallContext,
   type SourceHealth,
   type SourcePlanDetail,
@@ -17,7 +18,8 @@ import {
   type TimeWindow,
 } from '../../domain';
 import type { FlyteArchiveConfig } from './config';
-import { OrderedHeap, before } from './merge';
+import { Heap } from '../../lib/heap';
+import { before } from './merge';
 import { lifecycleEvents, readExecution, type NormalizeContext } from './normalize';
 import {
   ArchiveIndex,
@@ -98,7 +100,7 @@ export class FlyteArchiveSource implements FlyteSource {
   ) {
     this.location = config.path;
     this.normalizeCtx = { sourceId: config.id, account: path.basename(config.path) };
-    this.runs = new FlyteArchiveRuns(this);
+    this.runs = new FlyteArchiveRuns(this, this.normalizeCtx);
   }
 
   get id(): string {
@@ -169,7 +171,7 @@ export class FlyteArchiveSource implements FlyteSource {
     const { signal, stats } = ctx;
     const { selected, pruned } = await this.candidates(q.window, q.order);
     stats.partitionsPruned += pruned;
-    const heap = new OrderedHeap<AuditEvent>((e) => e.time.getTime(), q.order);
+    const heap = new Heap<AuditEvent>((a, b) => before(a.time.getTime(), b.time.getTime(), q.order));
     // one run may sit in two exports (an array from uctl and a later ExecutionList): hand each event out once
     const emitted = new Set<string>();
     for (let next = 0; ; next++) {
@@ -217,19 +219,22 @@ export class FlyteArchiveSource implements FlyteSource {
     }
   }
 
-  /** Every run the files hold whose created time is in `window` (or every run), latest copy of each. */
-  async collectRuns(window: TimeWindow | undefined, wanted: string | undefined, ctx: SourceCallContext): Promise<FlyteRun[]> {
+  /**
+   * Every run the files hold whose created time is in `window` (or every run) and whose `project/domain/name`
+   * passes `wanted` (or every run), latest copy of each.
+   */
+  async collectRuns(window: TimeWindow | undefined, wanted: ((runId: string) => boolean) | undefined, ctx: SourceCallContext): Promise<FlyteRun[]> {
     const files = await listExecutionFiles(this.root, this.id);
     const byId = new Map<string, FlyteRun>();
     for (const file of files) {
       throwIfAborted(ctx.signal, this.id);
       const known = this.index.fresh(file);
-      if (known && wanted && !known.runIds.has(wanted)) continue;
+      if (known && wanted && ![...known.runIds].some(wanted)) continue;
       if (known && window && (!known.range || !spanMeets(window, known.range))) continue;
       const read = await this.readFile(file, ctx.stats);
       if (read.summary) this.index.remember(file, read.summary);
       for (const run of read.runs) {
-        if (wanted && run.runId !== wanted) continue;
+        if (wanted && !wanted(run.runId)) continue;
         if (window && !inWindow(window, run.createdAt)) continue;
         const have = byId.get(run.runId);
         // two exports of one run: keep the later picture of it
@@ -242,12 +247,23 @@ export class FlyteArchiveSource implements FlyteSource {
 
 /** The runs API over the export folder. */
 export class FlyteArchiveRuns implements FlyteRuns {
-  constructor(private readonly source: FlyteArchiveSource) {}
+  constructor(
+    private readonly source: FlyteArchiveSource,
+    readonly context: NormalizeContext,
+  ) {}
+
+  async findRuns(name: string, where?: { project: string; domain: string }, runCtx?: RunCallContext): Promise<FlyteRun[]> {
+    const ctx = fullContext(runCtx);
+    const wanted = where ? `${where.project}/${where.domain}/${name}` : undefined;
+    // run ids are `project/domain/name`, and none of the three holds a `/`
+    return this.source.collectRuns(undefined, (runId) => (wanted ? runId === wanted : runId.endsWith(`/${name}`)), ctx);
+  }
 
   async getRun(project: string, domain: string, name: string, runCtx?: RunCallContext): Promise<FlyteRun | null> {
     const ctx = fullContext(runCtx);
     const id = { project, domain, name };
-    const [run] = await this.source.collectRuns(undefined, runKey(id), ctx);
+    const key = runKey(id);
+    const [run] = await this.source.collectRuns(undefined, (runId) => runId === key, ctx);
     if (!run) return null;
     const pods: string[] = [];
     for (const task of await this.allTaskExecutions(id, ctx)) {
@@ -273,13 +289,13 @@ export class FlyteArchiveRuns implements FlyteRuns {
   async nodeExecutions(run: FlyteRunId, runCtx?: RunCallContext): Promise<FlyteNodeExecution[]> {
     const ctx = fullContext(runCtx);
     const file = path.join(this.source.root, NODE_DIR, run.project, run.domain, `${run.name}.json`);
-    return this.readList(file, 'node_executions', (item) => readNodeExecution(item, run), ctx);
+    return this.readList(file, 'node_executions', (item) => ({ ...readNodeExecution(item, run), raw: item as JsonValue }), ctx);
   }
 
   async taskExecutions(run: FlyteRunId, nodeId: string, runCtx?: RunCallContext): Promise<FlyteTaskExecution[]> {
     const ctx = fullContext(runCtx);
     const file = path.join(this.source.root, TASK_DIR, run.project, run.domain, run.name, `${nodeId}.json`);
-    return this.readList(file, 'task_executions', (item) => readTaskExecution(item, run), ctx);
+    return this.readList(file, 'task_executions', (item) => ({ ...readTaskExecution(item, run), raw: item as JsonValue }), ctx);
   }
 
   /** Every task execution file of a run (one per node that ran a task). */

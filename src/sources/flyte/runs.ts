@@ -24,6 +24,13 @@ export interface FlyteRuns {
   nodeExecutions(run: FlyteRunId, ctx?: RunCallContext): Promise<FlyteNodeExecution[]>;
   /** every attempt of one node's task */
   taskExecutions(run: FlyteRunId, nodeId: string, ctx?: RunCallContext): Promise<FlyteTaskExecution[]>;
+  /**
+   * Runs named `name`: in `where` only, else in every project/domain the source knows (a bare run name is
+   * unique only by convention). Their `pods` are not looked up (`podsResolved` false).
+   */
+  findRuns(name: string, where?: { project: string; domain: string }, ctx?: RunCallContext): Promise<FlyteRun[]>;
+  /** how this source names the events it makes (for events built from its runs elsewhere, e.g. node executions) */
+  readonly context: { sourceId: string; account: string };
 }
 
 /** Cancellation and accounting for one runs call; both optional for callers that do not track them. */
@@ -101,6 +108,8 @@ export interface FlyteNodeExecution {
   childRun?: FlyteRunId;
   /** the parent node's id when this node ran inside a sub-workflow or dynamic node */
   parentNodeId?: string;
+  /** the record exactly as read (set by the runs API, not by `readNodeExecution`) */
+  raw?: JsonValue;
 }
 
 export interface FlyteTaskExecution {
@@ -120,6 +129,8 @@ export interface FlyteTaskExecution {
   logs: { name: string; uri: string }[];
   reason?: string;
   error?: FlyteError;
+  /** the record exactly as read (set by the runs API, not by `readTaskExecution`) */
+  raw?: JsonValue;
 }
 
 /** A Source that can also answer questions about runs (the Flyte source, both modes). */

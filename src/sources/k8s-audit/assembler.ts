@@ -1,5 +1,5 @@
 import { SortOrder } from '../../domain';
-import { Heap } from './heap';
+import { Heap } from '../../lib/heap';
 import type { AuditLine } from './lines';
 import { isFinalStage, type K8sAuditRecord } from './record';
 

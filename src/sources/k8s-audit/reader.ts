@@ -14,7 +14,7 @@ import {
   type LineBatch,
   type ReadContext,
 } from './lines';
-import { Heap } from './heap';
+import { Heap } from '../../lib/heap';
 import { MalformedRecordError, normalizeAuditRecord, type NormalizeContext } from './normalize';
 import { AUDIT_STAGES, type K8sAuditRecord } from './record';
 
