@@ -53,7 +53,7 @@ export function configFromDocument(doc: unknown, origin: string, deps: SourceDep
       cursorSecret: configured ?? randomBytes(32).toString('base64url'),
       cursorSecretConfigured: configured !== undefined,
     },
-    identity: parseIdentityConfig(root.value.identity),
+    identity: parseIdentityConfig(root.value.identity, { sources: entries }),
   };
 }
 

@@ -18,7 +18,7 @@ import {
 import { compareKeys, CursorCodec, queryDigest, type EventKey } from './cursor';
 import { Heap } from '../lib/heap';
 import { matches } from './match';
-import { planSource, selectSources, type SourcePlan } from './planner';
+import { planSource, selectSources, type IdentitySearch, type SourcePlan } from './planner';
 import { reversedBySlices } from './reverse';
 import { resolveWindow, type TimeWindowRequest } from './window';
 
@@ -37,6 +37,12 @@ export interface EventsRequest {
    * null to leave it out. Used by identity and run timelines, whose membership is not a plain filter.
    */
   match?: EventMatcher;
+  /**
+   * An identity's typed aliases (Identity.events): they become `filter.identity`, and each source is pushed only the
+   * aliases it understands; a source whose events cannot carry any of them is not asked. The filter must not
+   * have its own `identity` then.
+   */
+  identity?: IdentitySearch;
 }
 
 export type EventMatcher = (event: AuditEvent) => string[] | null;
@@ -97,6 +103,8 @@ class SourceRun {
     if (plan.clamped) {
       this.state = SourceState.CLAMPED;
       this.message = plan.clamped;
+    } else if (plan.skipped) {
+      this.message = plan.skipped;
     }
   }
 
@@ -253,12 +261,20 @@ export class QueryEngine {
     }
     validateFilter(asked);
     const digest = queryDigest(req.scope ?? 'events', req.window, asked, order);
-    const filter: EventFilter = asked.identity?.length ? { ...asked, identity: this.expandIdentity(asked.identity) } : asked;
+    if (req.identity && asked.identity?.length) {
+      throw new AuditgraphError(ErrorCode.BAD_FILTER, 'filter.identity: this search is already for one identity (all its aliases); leave identity out of the filter');
+    }
+    if (req.identity && req.identity.aliases.length === 0) throw new AuditgraphError(ErrorCode.BAD_FILTER, 'identity search without aliases');
+    const filter: EventFilter = req.identity
+      ? { ...asked, identity: [...new Map(req.identity.aliases.map((a) => [a.value.toLowerCase(), a.value])).values()] }
+      : asked.identity?.length
+        ? { ...asked, identity: this.expandIdentity(asked.identity) }
+        : asked;
     const cursor = req.after ? this.cursors.decode(req.after, digest) : undefined;
     const window = cursor?.window ?? resolveWindow(req.window, this.now());
     const selected = selectSources(this.sources, filter);
     const now = this.now();
-    const plans = selected.map((s) => planSource(s, window, filter, order, now));
+    const plans = selected.map((s) => planSource(s, window, filter, order, now, req.identity));
     return { filter, order, first, digest, cursor, window, plans };
   }
 
@@ -266,7 +282,7 @@ export class QueryEngine {
     const { order, first, window, plans, cursor } = this.prepare(req);
     const sources = await Promise.all(
       plans.map(async (plan): Promise<SourceExplain> => {
-        if (!plan.window) return { plan, notes: [plan.clamped ?? 'not queried'] };
+        if (!plan.window) return { plan, notes: [plan.clamped ?? plan.skipped ?? 'not queried'] };
         const q: SourceQuery = { window: narrow(plan.window, cursor?.key, order), order: plan.nativeOrder ? order : plan.source.capabilities.orders[0], filter: plan.pushed, pageSizeHint: first + 1 };
         const detail = await plan.source.plan(q);
         const notes = [...detail.notes];

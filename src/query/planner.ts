@@ -3,6 +3,7 @@ import {
   ErrorCode,
   EVENT_FILTER_FIELDS,
   SortOrder,
+  type AliasKind,
   type EventFilter,
   type EventFilterField,
   type PushedFilter,
@@ -24,6 +25,87 @@ export interface SourcePlan {
   /** false when the source cannot return `order` itself and the engine reverses it in slices */
   nativeOrder: boolean;
   orderNote?: string;
+  /** why the source is not asked at all (its events cannot carry any alias of the identity searched) */
+  skipped?: string;
+}
+
+/** One typed alias of an identity being searched (see src/correlation/identity). */
+export interface SearchAlias {
+  kind: AliasKind;
+  value: string;
+  /** the only source whose events can carry it (a Kubernetes username is per cluster) */
+  scope?: string;
+  /** another alias of the identity that every event carrying this one also carries (a session key's session) */
+  coveredBy?: string;
+}
+
+/** Which alias kinds a source's events carry, which its upstream filter takes, and in what form. */
+export interface AliasSupport {
+  produced: readonly AliasKind[];
+  pushed: readonly AliasKind[];
+  /** the upstream form of one alias (e.g. `Username=alice`), to count distinct upstream values; undefined: not sendable */
+  upstreamValue(alias: SearchAlias): string | undefined;
+}
+
+/**
+ * A search for one identity: its typed aliases, so that each source is pushed only the aliases it understands
+ * and a source none of whose kinds the identity has is not asked.
+ */
+export interface IdentitySearch {
+  /** the identity's name, for `explain` */
+  label: string;
+  aliases: SearchAlias[];
+  /** undefined for a source of unknown support: every alias is taken as relevant and filtered locally */
+  support(source: Source): AliasSupport | undefined;
+}
+
+interface IdentityPushdown {
+  /** the values to push (one alias per distinct upstream value), or undefined when identity stays local */
+  values?: string[];
+  pushedText?: string;
+  residualText?: string;
+  skipped?: string;
+}
+
+const aliasText = (a: SearchAlias) => `${a.kind} ${a.value}`;
+
+function listed(items: string[], max = 4): string {
+  return items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
+}
+
+/** What of an identity search one source is asked, and why; see `IdentitySearch`. */
+function planIdentity(source: Source, search: IdentitySearch): IdentityPushdown {
+  const support = search.support(source);
+  const all = search.aliases;
+  if (!support) return { residualText: `identity=${search.label} (${all.length} aliases; ${source.type} declares no alias kinds: filtered locally)` };
+  const relevant = all.filter((a) => support.produced.includes(a.kind) && (a.scope === undefined || a.scope === source.id));
+  if (relevant.length === 0) {
+    const kinds = [...new Set(all.map((a) => a.kind))].join(', ');
+    return { skipped: `not queried: none of the identity's aliases (${kinds}) can appear in ${source.id}'s events, which carry ${support.produced.join(', ')}` };
+  }
+  const rule = source.capabilities.pushdown.find((r) => r.field === 'identity');
+  const described = `identity=${search.label} (${relevant.length} of its ${all.length} aliases can appear here: ${listed(relevant.map(aliasText))})`;
+  if (!rule) return { residualText: `${described}; not filterable upstream` };
+  const sendable = (a: SearchAlias) => support.pushed.includes(a.kind) && support.upstreamValue(a) !== undefined;
+  const relevantValues = new Set(relevant.filter(sendable).map((a) => a.value.toLowerCase()));
+  // an alias carried only by events that carry another, sent, alias needs no request of its own
+  const needed = relevant.filter((a) => !(a.coveredBy !== undefined && relevantValues.has(a.coveredBy.toLowerCase())));
+  const unsendable = needed.filter((a) => !sendable(a));
+  if (unsendable.length > 0) {
+    return { residualText: `${described}; filtered locally: ${listed(unsendable.map(aliasText))} cannot be sent as ${rule.upstream}` };
+  }
+  const byUpstream = new Map<string, SearchAlias>();
+  for (const a of needed) {
+    const key = support.upstreamValue(a)!;
+    if (!byUpstream.has(key)) byUpstream.set(key, a);
+  }
+  if (byUpstream.size > rule.maxValues) {
+    return { residualText: `${described}; filtered locally: ${byUpstream.size} distinct upstream values (${listed([...byUpstream.keys()])}) but ${rule.upstream} takes ${rule.maxValues} per request` };
+  }
+  const covered = relevant.length - needed.length;
+  const values = [...byUpstream.values()].map((a) => a.value);
+  const pushedText = `identity=${search.label} as ${rule.upstream}: ${listed([...byUpstream.keys()], 8)} (${needed.length} alias${needed.length === 1 ? '' : 'es'}${covered ? `, ${covered} more covered by them` : ''}; ${all.length - relevant.length} cannot appear in ${source.id})`;
+  return { values, pushedText };
 }
 
 const DAY_MS = 86_400_000;
@@ -53,26 +135,36 @@ export function selectSources(all: readonly Source[], filter: EventFilter): Sour
   return selected;
 }
 
-/** Splits the filter for one source into pushed-down and residual parts, from its declared capabilities. */
-export function planSource(source: Source, window: TimeWindow, filter: EventFilter, order: SortOrder, now: Date): SourcePlan {
+/**
+ * Splits the filter for one source into pushed-down and residual parts, from its declared capabilities. With an
+ * identity search, `filter.identity` holds every alias value and each source is pushed only the aliases it
+ * understands (see `planIdentity`).
+ */
+export function planSource(source: Source, window: TimeWindow, filter: EventFilter, order: SortOrder, now: Date, identity?: IdentitySearch): SourcePlan {
   const caps = source.capabilities;
   const asked = EVENT_FILTER_FIELDS.filter((f) => values(filter, f).length > 0);
   const pushed: PushedFilter = {};
   const pushedDown: string[] = [];
   const residual: string[] = [];
   const pushedFields = new Set<EventFilterField>();
+  const searched = identity ? planIdentity(source, identity) : undefined;
 
   for (const rule of caps.pushdown) {
-    const vs = values(filter, rule.field);
+    const vs = rule.field === 'identity' && searched ? (searched.values ?? []) : values(filter, rule.field);
     if (vs.length === 0 || pushedFields.has(rule.field)) continue;
     if (pushedFields.size >= caps.maxPushedFields) break;
     if (vs.length > rule.maxValues) continue;
-    (pushed as Record<string, unknown>)[rule.field] = filter[rule.field];
+    (pushed as Record<string, unknown>)[rule.field] = rule.field === 'identity' && searched ? vs : filter[rule.field];
     pushedFields.add(rule.field);
-    pushedDown.push(`${rule.field}=${describeValues(vs)} as ${rule.upstream}`);
+    pushedDown.push(rule.field === 'identity' && searched?.pushedText ? searched.pushedText : `${rule.field}=${describeValues(vs)} as ${rule.upstream}`);
   }
   for (const field of asked) {
     if (pushedFields.has(field)) continue;
+    if (field === 'identity' && searched) {
+      if (searched.skipped) continue;
+      residual.push(searched.residualText ?? `identity=${identity!.label} (the upstream takes ${caps.maxPushedFields} filter${caps.maxPushedFields === 1 ? '' : 's'} per request; a more selective one was pushed)`);
+      continue;
+    }
     const vs = values(filter, field);
     const rule = caps.pushdown.find((r) => r.field === field);
     let why: string;
@@ -99,5 +191,7 @@ export function planSource(source: Source, window: TimeWindow, filter: EventFilt
   const orderNote = nativeOrder
     ? undefined
     : `${order} is not native (upstream returns ${caps.orders.join(', ')} only): read in time slices from the window's ${order === SortOrder.OLDEST_FIRST ? 'start' : 'end'}, each reversed in memory; costs at least one request per slice`;
+  // a source that is not asked has nothing pushed and nothing left to filter
+  if (searched?.skipped) return { source, window: null, skipped: searched.skipped, pushed: {}, pushedDown: [], residual: [], localFields: asked, nativeOrder, orderNote };
   return { source, window: planned, clamped, pushed, pushedDown, residual, localFields: asked, nativeOrder, orderNote };
 }
