@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { runIdentityBench } from './identity';
 import { runK8sAuditBench } from './k8s-audit';
 import { runLiveLatencyBench } from './live-latency';
 
@@ -16,6 +17,11 @@ async function main(): Promise<void> {
   if (want('latency')) {
     log('== Live fan-out latency ==');
     results.latency = await runLiveLatencyBench({ log });
+    log('');
+  }
+  if (want('identity')) {
+    log('== Identity expansion and resolution (a page of 1000 events) ==');
+    results.identity = await runIdentityBench({ log });
     log('');
   }
   log(JSON.stringify(results, null, 2));

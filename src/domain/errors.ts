@@ -10,6 +10,8 @@ export enum ErrorCode {
   QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX',
   UNAUTHENTICATED = 'UNAUTHENTICATED',
   NOT_FOUND = 'NOT_FOUND',
+  /** a bare run name that more than one run has */
+  AMBIGUOUS_RUN = 'AMBIGUOUS_RUN',
 }
 
 /** A user-facing error: the GraphQL layer shows `message` and puts `code` in `extensions.code`. */

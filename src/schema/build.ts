@@ -1,11 +1,14 @@
 import 'reflect-metadata';
 import { printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { ActorResolver, EventActorResolver } from '../resolvers/actor.resolver';
 import { AuditEventResolver, EventsResolver, SourceStatusResolver } from '../resolvers/event.resolver';
+import { IdentityResolver } from '../resolvers/identity.resolver';
+import { RunResolver } from '../resolvers/run.resolver';
 import { SourcePlanResolver, SourceResolver } from '../resolvers/source.resolver';
 import './enums';
 
-export const RESOLVERS = [EventsResolver, AuditEventResolver, SourceStatusResolver, SourceResolver, SourcePlanResolver] as const;
+export const RESOLVERS = [EventsResolver, AuditEventResolver, SourceStatusResolver, SourceResolver, SourcePlanResolver, RunResolver, IdentityResolver, EventActorResolver, ActorResolver] as const;
 
 export async function buildAuditgraphSchema(): Promise<GraphQLSchema> {
   return buildSchema({ resolvers: RESOLVERS, validate: false });
