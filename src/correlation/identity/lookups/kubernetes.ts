@@ -1,9 +1,13 @@
+import { mapPool } from '../../../lib/pool';
 import DataLoader from 'dataloader';
 import { SourceError, type RateLimiter, type SourceStats } from '../../../domain';
 import { TokenBucket } from '../../../query/limiter';
 import { callUpstream, isNetworkError } from '../../../sources/shared/upstream';
 import type { KubernetesLookupConfig } from '../../identity-config';
 import { clientNode, type ClientNode } from './client-node';
+
+/** how many ServiceAccount requests one batch keeps in flight */
+const CONCURRENCY = 4;
 
 export const IRSA_ANNOTATION = 'eks.amazonaws.com/role-arn';
 export const GKE_ANNOTATION = 'iam.gke.io/gcp-service-account';
@@ -123,16 +127,10 @@ export class ServiceAccountDirectory {
   /** The request's loader, keyed `namespace/name`; errors are per key. */
   loader(stats: SourceStats, signal: AbortSignal): DataLoader<string, ServiceAccountRecord | null> {
     return new DataLoader(async (keys) =>
-      Promise.all(
-        keys.map(async (key) => {
-          const [namespace, name] = key.split('/');
-          try {
-            return await this.get(namespace, name, stats, signal);
-          } catch (err) {
-            return err as Error;
-          }
-        }),
-      ),
+      mapPool(keys, CONCURRENCY, (key) => {
+        const [namespace, name] = key.split('/');
+        return this.get(namespace, name, stats, signal);
+      }),
     );
   }
 }

@@ -1,3 +1,4 @@
+import { mapPool } from '../../../lib/pool';
 import { Client, DefaultRequestExecutor } from '@okta/okta-sdk-nodejs';
 import DataLoader from 'dataloader';
 import { SourceError, type RateLimiter, type SourceStats } from '../../../domain';
@@ -99,26 +100,14 @@ export class OktaUserDirectory {
    */
   loader(stats: SourceStats, signal: AbortSignal): DataLoader<string, OktaUserRecord | null> {
     const loader: DataLoader<string, OktaUserRecord | null> = new DataLoader(
-      async (keys) => {
-        const results: (OktaUserRecord | null | Error)[] = new Array(keys.length);
-        let next = 0;
-        const worker = async () => {
-          while (next < keys.length) {
-            const i = next++;
-            try {
-              const record = await this.get(keys[i], stats, signal);
-              results[i] = record;
-              if (record) {
-                for (const other of [record.id, record.login]) if (other && other.toLowerCase() !== keys[i]) loader.prime(other.toLowerCase(), record);
-              }
-            } catch (err) {
-              results[i] = err as Error;
-            }
+      async (keys) =>
+        mapPool(keys, CONCURRENCY, async (key) => {
+          const record = await this.get(key, stats, signal);
+          if (record) {
+            for (const other of [record.id, record.login]) if (other && other.toLowerCase() !== key) loader.prime(other.toLowerCase(), record);
           }
-        };
-        await Promise.all(Array.from({ length: Math.min(CONCURRENCY, keys.length) }, worker));
-        return results;
-      },
+          return record;
+        }),
       { cacheKeyFn: (k) => k.toLowerCase() },
     );
     return loader;
