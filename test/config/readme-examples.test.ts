@@ -1,0 +1,55 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { configFromDocument } from '../../src/config/load';
+import { testDeps } from '../helpers/deps';
+
+/** Every YAML example of the README, as a new user would paste it, must load. */
+const readme = fs.readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
+const examples = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]);
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-config-'));
+
+/** Folders, files and environment variables the example names, made real in a scratch folder. */
+function materialise(node: unknown, env: Record<string, string>): unknown {
+  if (Array.isArray(node)) return node.map((n) => materialise(n, env));
+  if (node === null || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
+    if (key === 'path' && typeof value === 'string') {
+      const dir = path.join(scratch, value.replace(/[^A-Za-z0-9]+/g, '_'));
+      fs.mkdirSync(dir, { recursive: true });
+      out[key] = dir;
+    } else if (key.endsWith('Env') && typeof value === 'string') {
+      env[value] = `example-${value.toLowerCase()}`;
+      out[key] = value;
+    } else if (key.endsWith('File') && typeof value === 'string') {
+      const file = path.join(scratch, value.replace(/[^A-Za-z0-9.]+/g, '_'));
+      // a CA file is checked for PEM when the config loads; a secret file only for being readable and non-empty
+      fs.writeFileSync(file, key === 'caFile' ? '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n' : 'example secret\n');
+      out[key] = file;
+    } else out[key] = materialise(value, env);
+  }
+  return out;
+}
+
+describe('the README configuration examples', () => {
+  it('has examples for every source type', () => {
+    const types = new Set(examples.flatMap((e) => [...e.matchAll(/type: ([a-z0-9-]+)/g)].map((m) => m[1])));
+    expect([...types].sort()).toEqual(['azure-activity', 'cloudtrail', 'flyte', 'gcp-audit', 'k8s-audit', 'okta']);
+  });
+
+  it.each(examples.map((e, i) => [i, e]))('example %i loads as written', (_, text) => {
+    const doc = (parseYaml(text as string) ?? {}) as Record<string, unknown>;
+    const env: Record<string, string> = {};
+    const complete = materialise(doc.sources ? doc : { ...doc, sources: [{ id: 'prod-eks-audit', type: 'k8s-audit', mode: 'file', path: '/var/log/audit' }] }, env) as Record<string, unknown>;
+    const saved = { ...process.env };
+    Object.assign(process.env, env);
+    try {
+      const config = configFromDocument(complete, 'README', testDeps(), {});
+      expect(config.sources.length).toBe((complete.sources as unknown[]).length);
+    } finally {
+      for (const k of Object.keys(env)) if (saved[k] === undefined) delete process.env[k];
+    }
+  });
+});
