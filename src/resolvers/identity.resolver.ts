@@ -1,7 +1,6 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { identitiesOf, type DiscoveryReport, type ResolvedIdentity } from '../correlation/identity';
 import { AuditgraphError, ErrorCode, SortOrder } from '../domain';
-import type { QueryExplain } from '../query/engine';
 import { EventConnectionObject } from '../schema/connection.type';
 import { EventFilterInput } from '../schema/filter.input';
 import { IdentityObject } from '../schema/identity.type';
@@ -9,6 +8,7 @@ import { QueryPlanObject } from '../schema/plan.type';
 import { TimeWindowInput } from '../schema/window.input';
 import { toFilter, toWindow } from './args';
 import type { RequestContext } from './context';
+import { toQueryPlan } from './plan';
 import { toConnection } from './event.resolver';
 
 const objects = new WeakMap<ResolvedIdentity, IdentityObject>();
@@ -38,24 +38,6 @@ export function toIdentityObject(identity: ResolvedIdentity, discovery?: Discove
   return object;
 }
 
-function toPlan(plan: QueryExplain): QueryPlanObject {
-  return {
-    window: plan.window,
-    order: plan.order,
-    sources: plan.sources.map((s) => ({
-      sourceId: s.plan.source.id,
-      queried: s.plan.window !== null,
-      window: s.plan.window ?? undefined,
-      pushedDown: s.plan.pushedDown,
-      residual: s.plan.residual,
-      nativeOrder: s.plan.nativeOrder,
-      request: s.request,
-      partitions: s.partitions,
-      partitionsTotal: s.partitionsTotal,
-      notes: s.notes,
-    })),
-  };
-}
 
 @Resolver(() => IdentityObject)
 export class IdentityResolver {
@@ -100,6 +82,6 @@ export class IdentityResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<QueryPlanObject> {
     const req = identitiesOf(ctx).eventsRequest(identity.resolved, { window: toWindow(window), filter: toFilter(filter), order, first: 100 });
-    return toPlan(await ctx.engine.explain(req));
+    return toQueryPlan(await ctx.engine.explain(req));
   }
 }

@@ -6,6 +6,7 @@ import { SourceHealthObject, SourceObject } from '../schema/source.type';
 import { TimeWindowInput } from '../schema/window.input';
 import { toFilter, toWindow } from './args';
 import type { RequestContext } from './context';
+import { toQueryPlan } from './plan';
 import { sourceById } from './event.resolver';
 
 @Resolver(() => SourceObject)
@@ -28,22 +29,7 @@ export class SourceResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<QueryPlanObject> {
     const plan = await ctx.engine.explain({ window: toWindow(window), filter: toFilter(filter), order, first: 100 });
-    return {
-      window: plan.window,
-      order: plan.order,
-      sources: plan.sources.map((s) => ({
-        sourceId: s.plan.source.id,
-        queried: s.plan.window !== null,
-        window: s.plan.window ?? undefined,
-        pushedDown: s.plan.pushedDown,
-        residual: s.plan.residual,
-        nativeOrder: s.plan.nativeOrder,
-        request: s.request,
-        partitions: s.partitions,
-        partitionsTotal: s.partitionsTotal,
-        notes: s.notes,
-      })),
-    };
+    return toQueryPlan(plan);
   }
 }
 

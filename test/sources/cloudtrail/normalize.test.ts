@@ -21,10 +21,6 @@ import {
 
 const SOURCE = 'prod-trail';
 
-function aliases(record: Record<string, unknown>): { kind: AliasKind; value: string; field: string }[] {
-  return normalizeRecord(record, SOURCE).actor.aliases;
-}
-
 describe('CloudTrail normalization', () => {
   it('maps the common fields of a call', () => {
     const record = createAccessKey();

@@ -44,7 +44,7 @@ export class RequestLookups {
 
   constructor(
     readonly lookups: IdentityLookups,
-    private readonly signal: AbortSignal,
+    signal: AbortSignal,
   ) {
     this.oktaLoader = lookups.okta?.loader(this.oktaStats, signal);
     this.saLoaders = lookups.clusters.map((c) => ({ cluster: c, loader: c.loader(this.kubernetesStats, signal) }));
