@@ -1,4 +1,4 @@
-import type { AuditEvent, SourceKind, SourceType } from './event';
+import type { AliasKind, AuditEvent, SourceKind, SourceType } from './event';
 import type { EventFilterField, PushedFilter } from './filter';
 import type { SortOrder, TimeWindow } from './window';
 
@@ -99,6 +99,24 @@ export interface SourceHealth {
   checkedAt: Date;
 }
 
+/** One typed alias of an identity being searched (see src/correlation/identity). */
+export interface SearchAlias {
+  kind: AliasKind;
+  value: string;
+  /** the only source whose events can carry it (a Kubernetes username is per cluster) */
+  scope?: string;
+  /** another alias of the identity that every event carrying this one also carries (a session key's session) */
+  coveredBy?: string;
+}
+
+/** Which alias kinds a source's events carry, which its upstream identity filter takes, and in what form. */
+export interface AliasSupport {
+  produced: readonly AliasKind[];
+  pushed: readonly AliasKind[];
+  /** the upstream form of one alias (e.g. `Username=alice`), to count distinct upstream values; undefined: not sendable */
+  upstreamValue(alias: SearchAlias): string | undefined;
+}
+
 export interface Source {
   readonly id: string;
   readonly type: SourceType;
@@ -107,6 +125,8 @@ export interface Source {
   readonly capabilities: Capabilities;
   /** a few words on where it reads from (path, endpoint, region), never a secret */
   readonly location: string;
+  /** the identity aliases its events carry and its identity pushdown takes (the planner asks it only for those) */
+  readonly identityAliases?: AliasSupport;
   /** events in `q.window`, ordered by time in `q.order` (one of `capabilities.orders`), paged lazily */
   events(q: SourceQuery, ctx: SourceCallContext): AsyncIterable<AuditEvent>;
   plan(q: SourceQuery): Promise<SourcePlanDetail>;

@@ -3,10 +3,11 @@ import {
   ErrorCode,
   EVENT_FILTER_FIELDS,
   SortOrder,
-  type AliasKind,
   type EventFilter,
   type EventFilterField,
   type PushedFilter,
+  type AliasSupport,
+  type SearchAlias,
   type Source,
   type TimeWindow,
 } from '../domain';
@@ -29,23 +30,7 @@ export interface SourcePlan {
   skipped?: string;
 }
 
-/** One typed alias of an identity being searched (see src/correlation/identity). */
-export interface SearchAlias {
-  kind: AliasKind;
-  value: string;
-  /** the only source whose events can carry it (a Kubernetes username is per cluster) */
-  scope?: string;
-  /** another alias of the identity that every event carrying this one also carries (a session key's session) */
-  coveredBy?: string;
-}
-
-/** Which alias kinds a source's events carry, which its upstream filter takes, and in what form. */
-export interface AliasSupport {
-  produced: readonly AliasKind[];
-  pushed: readonly AliasKind[];
-  /** the upstream form of one alias (e.g. `Username=alice`), to count distinct upstream values; undefined: not sendable */
-  upstreamValue(alias: SearchAlias): string | undefined;
-}
+export type { AliasSupport, SearchAlias };
 
 /**
  * A search for one identity: its typed aliases, so that each source is pushed only the aliases it understands

@@ -1,40 +1,11 @@
-import { AliasKind, type Source, type SourceType } from '../../domain';
-import type { AliasSupport, IdentitySearch, SearchAlias } from '../../query/planner';
-import { IDENTITY_ALIASES as AZURE, } from '../../sources/azure-activity';
-import { extraClause } from '../../sources/azure-activity/odata';
-import { IDENTITY_ALIASES as CLOUDTRAIL } from '../../sources/cloudtrail';
-import { lookupPlanFor } from '../../sources/cloudtrail/lookup';
-import { IDENTITY_ALIASES as FLYTE } from '../../sources/flyte';
-import { IDENTITY_ALIASES as GCP } from '../../sources/gcp-audit';
-import { IDENTITY_ALIASES as K8S } from '../../sources/k8s-audit';
-import { IDENTITY_ALIASES as OKTA } from '../../sources/okta';
+import { AliasKind, type AliasSupport, type Source } from '../../domain';
+import type { IdentitySearch, SearchAlias } from '../../query/planner';
 import { ACCESS_KEY, aliasKey } from './alias';
 import type { ResolvedIdentity } from './graph';
 
-const lower = (a: SearchAlias) => a.value.toLowerCase();
-
-/**
- * Per source type: the alias kinds its events carry and its pushdown takes (declared beside each source), and the
- * upstream form one alias becomes there, computed by the source's own filter builder so that two aliases that
- * become one request parameter (an Identity Center user and its session ARN are both `Username=alice@…`) count once.
- */
-const SUPPORT: Record<SourceType, AliasSupport> = {
-  okta: { ...OKTA, upstreamValue: lower },
-  cloudtrail: {
-    ...CLOUDTRAIL,
-    upstreamValue: (a) => {
-      const attribute = lookupPlanFor({ identity: [a.value] }).attribute;
-      return attribute ? `${attribute.AttributeKey}=${attribute.AttributeValue}` : undefined;
-    },
-  },
-  'k8s-audit': { ...K8S, upstreamValue: () => undefined },
-  'gcp-audit': { ...GCP, upstreamValue: lower },
-  'azure-activity': { ...AZURE, upstreamValue: (a) => extraClause({ identity: [a.value] }).clause },
-  flyte: { ...FLYTE, upstreamValue: (a) => `user=${a.value}` },
-};
-
+/** What a source declares of the identity aliases it carries and takes (see `Source.identityAliases`). */
 export function aliasSupport(source: Source): AliasSupport | undefined {
-  return SUPPORT[source.type];
+  return source.identityAliases;
 }
 
 /**

@@ -21,6 +21,7 @@ import { credentialFor } from './credentials';
 import { normalizeRestEvent } from './normalize';
 import { AZURE_PUSHDOWN, extraClause, timeFilter } from './odata';
 import { sortByTime } from './order';
+import { identityAliases } from './identity';
 
 /** ARM keeps the activity log 90 days. */
 const RETENTION_DAYS = 90;
@@ -38,6 +39,7 @@ const HEALTH_TIMEOUT_MS = 15_000;
  * sparse stretches cost few requests; a fuller slice brings the length back to `sliceMinutes`.
  */
 export class AzureActivityApiSource implements Source {
+  readonly identityAliases = identityAliases;
   readonly type = 'azure-activity' as const;
   readonly kind = SourceKind.CLOUD_AUDIT;
   readonly mode = 'api' as const;

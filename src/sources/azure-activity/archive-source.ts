@@ -20,6 +20,7 @@ import type { AzureArchiveConfig } from './config';
 import { EARLY_MS, PARTITION_HOUR_MS, eventTimesOf, folderSpan, overlapsWindow, partitionOf, type ExportPartition } from './layout';
 import { sortByTime } from './order';
 import { readExportFile } from './reader';
+import { identityAliases } from './identity';
 
 const EXPORT_FOLDER = 'insights-activity-logs';
 
@@ -30,6 +31,7 @@ const EXPORT_FOLDER = 'insights-activity-logs';
  * is about one hour plus the late-arrival allowance of events.
  */
 export class AzureActivityArchiveSource implements Source {
+  readonly identityAliases = identityAliases;
   readonly type = 'azure-activity' as const;
   readonly kind = SourceKind.CLOUD_AUDIT;
   readonly mode = 'archive' as const;

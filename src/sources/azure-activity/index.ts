@@ -1,5 +1,5 @@
 import { ConfigError } from '../../config/errors';
-import { AliasKind, SourceKind } from '../../domain';
+import { SourceKind } from '../../domain';
 import type { SourceDefinition } from '../definition';
 import { AzureActivityApiSource } from './api-source';
 import { AzureActivityArchiveSource } from './archive-source';
@@ -21,12 +21,3 @@ export { AzureActivityApiSource } from './api-source';
 export { AzureActivityArchiveSource } from './archive-source';
 export { normalizeExportRecord, normalizeRestEvent } from './normalize';
 
-/**
- * The identity alias kinds this source's events carry (caller (a upn or an app id) and the object id of the claims; `caller eq` does not reach object ids), and those its live mode's identity pushdown can
- * send upstream. The planner pushes an identity's aliases to each source by these, and does not ask a source
- * none of whose kinds the identity has.
- */
-export const IDENTITY_ALIASES: { produced: AliasKind[]; pushed: AliasKind[] } = {
-  produced: [AliasKind.AZURE_CALLER, AliasKind.EMAIL, AliasKind.AZURE_OBJECT_ID],
-  pushed: [AliasKind.AZURE_CALLER, AliasKind.EMAIL],
-};

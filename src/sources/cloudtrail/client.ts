@@ -20,6 +20,7 @@ import type { CloudTrailApiConfig } from './config';
 import { classifyLookupError, throttleVerdict } from './errors';
 import { lookupPlanFor } from './lookup';
 import { MalformedRecordError, normalizeRecord } from './normalize';
+import { identityAliases } from './identity';
 
 const HEALTH_TIMEOUT_MS = 10_000;
 
@@ -28,6 +29,7 @@ const HEALTH_TIMEOUT_MS = 10_000;
  * NextToken, one lookup attribute per call, under the shared 2 requests/s limit of the account-region.
  */
 export class CloudTrailApiSource implements Source {
+  readonly identityAliases = identityAliases;
   readonly type = 'cloudtrail' as const;
   readonly kind = SourceKind.CLOUD_AUDIT;
   readonly mode = 'api' as const;

@@ -25,6 +25,7 @@ import { fileSelected, layoutFilter, parseTrailFile, recordSpan, shouldDescend, 
 import { MalformedRecordError, normalizeRecord } from './normalize';
 import { isJsonObject } from './record';
 import { SortBuffer } from './sort-buffer';
+import { identityAliases } from './identity';
 
 const AWS_LOGS = 'AWSLogs';
 /** a window wide enough that no date folder is pruned: used to count every partition for `plan` */
@@ -42,6 +43,7 @@ interface Candidates {
  * bounded sort buffer, since records inside a file are not sorted and files overlap by up to the lag.
  */
 export class CloudTrailArchiveSource implements Source {
+  readonly identityAliases = identityAliases;
   readonly type = 'cloudtrail' as const;
   readonly kind = SourceKind.CLOUD_AUDIT;
   readonly mode = 'archive' as const;

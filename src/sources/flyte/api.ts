@@ -33,6 +33,7 @@ import {
   type RunCallContext,
 } from './runs';
 import { field, parseTimestamp, type RawTimestamp } from './wire';
+import { identityAliases } from './identity';
 
 const PAGE_MAX = 1000;
 /** node and task executions of one run are read whole; this is only their page size */
@@ -59,6 +60,7 @@ function stageTime(row: unknown, stage: StreamSpec['stage']): number | undefined
  * (project, domain), merged by time.
  */
 export class FlyteApiSource implements FlyteSource {
+  readonly identityAliases = identityAliases;
   readonly type = 'flyte' as const;
   readonly kind = SourceKind.EXECUTION;
   readonly mode = 'api' as const;

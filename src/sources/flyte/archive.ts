@@ -44,6 +44,7 @@ import {
   type FlyteTaskExecution,
   type RunCallContext,
 } from './runs';
+import { identityAliases } from './identity';
 
 function fullContext(ctx: RunCallContext | undefined): SourceCallContext {
   return { signal: ctx?.signal ?? new AbortController().signal, stats: ctx?.stats ?? newSourceStats() };
@@ -77,6 +78,7 @@ interface FileRead {
  * with node and task execution files for the runs API.
  */
 export class FlyteArchiveSource implements FlyteSource {
+  readonly identityAliases = identityAliases;
   readonly type = 'flyte' as const;
   readonly kind = SourceKind.EXECUTION;
   readonly mode = 'archive' as const;

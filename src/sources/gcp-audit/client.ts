@@ -25,6 +25,7 @@ import type { GcpAuditApiConfig } from './config';
 import { classifyError, throttleVerdict } from './errors';
 import { buildFilter, logNameOf, type BuiltFilter } from './filter';
 import { MalformedEntryError, normalizeEntry } from './normalize';
+import { identityAliases } from './identity';
 
 /** `ListLogEntriesRequest` as the client library takes it. */
 export interface ListLogEntriesRequest {
@@ -150,6 +151,7 @@ export class LogEntriesClient {
 
 /** GCP Cloud Audit Logs read live from Cloud Logging (`mode: api`). */
 export class GcpAuditApiSource implements Source {
+  readonly identityAliases = identityAliases;
   readonly type = 'gcp-audit' as const;
   readonly kind = SourceKind.CLOUD_AUDIT;
   readonly mode = 'api' as const;

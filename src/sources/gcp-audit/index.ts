@@ -1,4 +1,4 @@
-import { AliasKind, SourceKind } from '../../domain';
+import { SourceKind } from '../../domain';
 import type { SourceDefinition } from '../definition';
 import { GcpAuditApiSource } from './client';
 import { parseApiConfig, parseArchiveConfig } from './config';
@@ -20,12 +20,3 @@ export const gcpAuditDefinition: SourceDefinition = {
   },
 };
 
-/**
- * The identity alias kinds this source's events carry (authenticationInfo.principalEmail/principalSubject and the delegation chain, all of which the entries.list filter names), and those its live mode's identity pushdown can
- * send upstream. The planner pushes an identity's aliases to each source by these, and does not ask a source
- * none of whose kinds the identity has.
- */
-export const IDENTITY_ALIASES: { produced: AliasKind[]; pushed: AliasKind[] } = {
-  produced: [AliasKind.GCP_PRINCIPAL, AliasKind.EMAIL, AliasKind.K8S_SERVICE_ACCOUNT, AliasKind.K8S_USER],
-  pushed: [AliasKind.GCP_PRINCIPAL, AliasKind.EMAIL, AliasKind.K8S_SERVICE_ACCOUNT, AliasKind.K8S_USER],
-};

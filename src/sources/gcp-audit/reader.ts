@@ -23,6 +23,7 @@ import { archiveCapabilities } from './capabilities';
 import type { GcpAuditArchiveConfig } from './config';
 import { hourOverlaps, parseSinkPath, shouldDescend, SINK_ROOT, type HourFile } from './layout';
 import { MalformedEntryError, normalizeEntry } from './normalize';
+import { identityAliases } from './identity';
 
 interface Candidates {
   /** the hours the window selects, in read order, each with its files (every log, every shard) */
@@ -43,6 +44,7 @@ function compareEvents(order: SortOrder): (a: AuditEvent, b: AuditEvent) => numb
  * of one hour (all logs, all shards) holds exactly that hour's entries, so an hour is the bounded set to hold.
  */
 export class GcpAuditArchiveSource implements Source {
+  readonly identityAliases = identityAliases;
   readonly type = 'gcp-audit' as const;
   readonly kind = SourceKind.CLOUD_AUDIT;
   readonly mode = 'archive' as const;

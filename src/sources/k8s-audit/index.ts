@@ -1,5 +1,4 @@
 import {
-  AliasKind,
   SortOrder,
   SourceKind,
   type AuditEvent,
@@ -15,6 +14,7 @@ import type { SourceDefinition } from '../definition';
 import { parseFileConfig, type K8sAuditFileConfig } from './config';
 import { scanLocation, type AuditFamily } from './layout';
 import { DEFAULT_READ_OPTIONS, planFamilies, readEvents, type ReadOptions } from './reader';
+import { identityAliases } from './identity';
 
 export function fileCapabilities(): Capabilities {
   return {
@@ -30,6 +30,7 @@ export function fileCapabilities(): Capabilities {
 
 /** One cluster's kube-apiserver audit log files (the live one and its rotated backups), read in place. */
 export class K8sAuditFileSource implements Source {
+  readonly identityAliases = identityAliases;
   readonly type: SourceType = 'k8s-audit';
   readonly kind = SourceKind.KUBERNETES_AUDIT;
   readonly mode = 'file' as const;
@@ -97,12 +98,4 @@ export const k8sAuditDefinition: SourceDefinition = {
   },
 };
 
-/**
- * The identity alias kinds this source's events carry (user.username and EKS's user.extra (arn, accessKeyId); audit files cannot be filtered before they are read), and those its live mode's identity pushdown can
- * send upstream. The planner pushes an identity's aliases to each source by these, and does not ask a source
- * none of whose kinds the identity has.
- */
-export const IDENTITY_ALIASES: { produced: AliasKind[]; pushed: AliasKind[] } = {
-  produced: [AliasKind.K8S_USER, AliasKind.K8S_SERVICE_ACCOUNT, AliasKind.EMAIL, AliasKind.AWS_ROLE_SESSION, AliasKind.AWS_IDENTITY_CENTER_USER, AliasKind.AWS_IAM_USER, AliasKind.AWS_ROLE, AliasKind.AWS_ACCESS_KEY],
-  pushed: [],
-};
+

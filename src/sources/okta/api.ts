@@ -18,6 +18,7 @@ import { MAX_PAGE_SIZE, SystemLogClient, createSdkClient, type LogRequest } from
 import type { OktaApiConfig } from './config';
 import { MalformedLogEvent, normalizeLogEvent } from './normalize';
 import { OKTA_PUSHDOWN, buildScimFilter } from './scim';
+import { identityAliases } from './identity';
 
 /** Okta keeps System Log events for 90 days. */
 export const OKTA_RETENTION_DAYS = 90;
@@ -26,6 +27,7 @@ const HEALTH_TIMEOUT_MS = 10_000;
 
 /** One Okta org's System Log, queried live through @okta/okta-sdk-nodejs. */
 export class OktaApiSource implements Source {
+  readonly identityAliases = identityAliases;
   readonly type = 'okta' as const;
   readonly kind = SourceKind.IDENTITY_PROVIDER;
   readonly mode = 'api' as const;

@@ -18,6 +18,7 @@ import { throwIfAborted } from '../shared/upstream';
 import type { OktaArchiveConfig } from './config';
 import { MalformedLogEvent, normalizeLogEvent, type OktaNormalizeContext } from './normalize';
 import { exportFile, fileError, isLogFile, readExportFile, selectFiles, type ExportFile } from './reader';
+import { identityAliases } from './identity';
 
 /**
  * Okta System Log exports read in place: one file a UTC day (`system-log-YYYY-MM-DD.ndjson`) or any other
@@ -26,6 +27,7 @@ import { exportFile, fileError, isLogFile, readExportFile, selectFiles, type Exp
  * plus every file without a date in its name (those can hold any time, so they are read first and merged in).
  */
 export class OktaArchiveSource implements Source {
+  readonly identityAliases = identityAliases;
   readonly type = 'okta' as const;
   readonly kind = SourceKind.IDENTITY_PROVIDER;
   readonly mode = 'archive' as const;
