@@ -63,6 +63,8 @@ export async function startServer(config: AppConfig, opts: { port?: number; host
     formatError,
     validationRules: [depthLimit(MAX_QUERY_DEPTH)],
     introspection: true,
+    // stack traces name our files and the SDKs' internals: only for whoever runs the server with AUDITGRAPH_DEBUG=1
+    includeStacktraceInErrorResponses: process.env.AUDITGRAPH_DEBUG === '1',
   });
   await apollo.start();
 

@@ -103,7 +103,11 @@ describe('the HTTP server on the bundled demo', () => {
 
   it('refuses bad input with a named error code, over HTTP', async () => {
     const q = 'query($w: TimeWindowInput!, $f: EventFilterInput, $first: Int, $after: String) { events(window: $w, filter: $f, first: $first, after: $after) { edges { cursor } pageInfo { endCursor } } }';
-    const codeOf = async (vars: Record<string, unknown>) => (await demo.raw(q, vars)).errors?.[0]?.extensions?.code;
+    const codeOf = async (vars: Record<string, unknown>) => {
+      const error = (await demo.raw(q, vars)).errors?.[0];
+      expect(error?.extensions?.stacktrace).toBeUndefined();
+      return error?.extensions?.code;
+    };
     expect(await codeOf({ w: { from: INCIDENT.to, to: INCIDENT.from } })).toBe('BAD_WINDOW');
     expect(await codeOf({ w: { last: 'one hour' } })).toBe('BAD_WINDOW');
     expect(await codeOf({ w: INCIDENT, first: 5000 })).toBe('BAD_PAGE_SIZE');
