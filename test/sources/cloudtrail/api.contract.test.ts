@@ -11,6 +11,8 @@ defineSourceContract('cloudtrail (api)', async () => {
   const closedUrl = closed.url;
   await closed.stop();
   const records = incidentRecords();
+  // 12 well-formed calls at 3 a page (plus the truncated one): at least the 5 requests minRequests counts on
+  expect(records).toHaveLength(12);
   const expected = records.map((r) => ({ id: r.eventID as string, time: Date.parse(r.eventTime as string) }));
   return {
     source: apiSource(fake.url, testDeps()),

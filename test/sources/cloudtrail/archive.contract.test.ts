@@ -22,6 +22,9 @@ defineSourceContract('cloudtrail (archive)', async () => {
   writeTrailFile(root, { delivered: '2026-03-13T09:05Z', records: [rec('day-before', '2026-03-13T09:04:00Z')] });
   writeTrailFile(root, { delivered: '2026-03-14T13:30Z', records: [rec('later', '2026-03-14T13:28:00Z')] });
 
+  // twelve delivery files in the window (what minRequests counts on), three records each
+  expect(expected).toHaveLength(36);
+
   const gone = tempRoot();
   const failing = archiveSource(gone);
   fs.rmSync(gone, { recursive: true, force: true });

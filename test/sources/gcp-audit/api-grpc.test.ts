@@ -6,7 +6,7 @@ import type { GcpAuditApiSource } from '../../../src/sources/gcp-audit/client';
 import { collect, defineSourceContract } from '../../contract/source-contract';
 import { testDeps } from '../../helpers/deps';
 import { CORRUPT_PAYLOAD_MARKER, FakeLogging, NO_ROLE_TOKEN, startGrpc, VALID_TOKEN, type FakeLoggingOptions } from './fake-logging';
-import { ATTACKER_IP, AUDIT_LOG, auditEntry, dataset, idOf, PROJECT, timeOf, type JsonObject } from './fixtures';
+import { ATTACKER_IP, AUDIT_LOG, auditEntry, dataset, idOf, loopbackApiConfig, PROJECT, timeOf, type JsonObject } from './fixtures';
 
 /**
  * The api mode through the real @google-cloud/logging client over gRPC, against a loopback
@@ -44,18 +44,7 @@ async function serve(entries: JsonObject[], options: FakeLoggingOptions = {}): P
 }
 
 function source(port: number, extra: Record<string, unknown> = {}): GcpAuditApiSource {
-  const config = {
-    id: 'gcp-prod',
-    type: 'gcp-audit',
-    mode: 'api',
-    projectId: PROJECT,
-    logs: ['activity', 'data_access'],
-    apiEndpoint: `127.0.0.1:${port}`,
-    protocol: 'http',
-    accessTokenEnv: TOKEN_ENV,
-    rateLimitPerMinute: 6000,
-    ...extra,
-  };
+  const config = loopbackApiConfig('gcp-prod', port, TOKEN_ENV, extra);
   const s = gcpAuditDefinition.create(ConfigNode.of(config, 'sources[0]'), { id: 'gcp-prod', mode: 'api' }, testDeps()) as GcpAuditApiSource;
   sources.push(s);
   return s;

@@ -5,7 +5,7 @@ import type { GcpAuditApiSource } from '../../../src/sources/gcp-audit/client';
 import { collect, defineSourceContract } from '../../contract/source-contract';
 import { testDeps } from '../../helpers/deps';
 import { FakeLogging, NO_ROLE_TOKEN, startRest, VALID_TOKEN } from './fake-logging';
-import { ATTACKER_IP, dataset, idOf, PROJECT, timeOf, type JsonObject } from './fixtures';
+import { ATTACKER_IP, dataset, idOf, loopbackApiConfig, PROJECT, timeOf, type JsonObject } from './fixtures';
 
 /**
  * The api mode through the real client's REST transport (`fallback: true`): `POST /v2/entries:list` with
@@ -26,19 +26,7 @@ let closeServer: () => Promise<void> = async () => undefined;
 const sources: GcpAuditApiSource[] = [];
 
 function source(extra: Record<string, unknown> = {}): GcpAuditApiSource {
-  const config = {
-    id: 'gcp-rest',
-    type: 'gcp-audit',
-    mode: 'api',
-    projectId: PROJECT,
-    logs: ['activity', 'data_access'],
-    apiEndpoint: `127.0.0.1:${port}`,
-    protocol: 'http',
-    fallback: true,
-    accessTokenEnv: TOKEN_ENV,
-    rateLimitPerMinute: 6000,
-    ...extra,
-  };
+  const config = loopbackApiConfig('gcp-rest', port, TOKEN_ENV, { fallback: true, ...extra });
   const s = gcpAuditDefinition.create(ConfigNode.of(config, 'sources[0]'), { id: 'gcp-rest', mode: 'api' }, testDeps()) as GcpAuditApiSource;
   sources.push(s);
   return s;

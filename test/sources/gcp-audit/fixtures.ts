@@ -316,3 +316,22 @@ export function idOf(entry: JsonObject): string {
 export function timeOf(entry: JsonObject): number {
   return new Date(entry.timestamp as string).getTime();
 }
+
+/**
+ * The config of a live source against a loopback Cloud Logging on `port` (gRPC unless `fallback: true` is
+ * given in `extra`), reading its access token from `tokenEnv`, with a rate limit the tests never reach.
+ */
+export function loopbackApiConfig(id: string, port: number, tokenEnv: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id,
+    type: 'gcp-audit',
+    mode: 'api',
+    projectId: PROJECT,
+    logs: ['activity', 'data_access'],
+    apiEndpoint: `127.0.0.1:${port}`,
+    protocol: 'http',
+    accessTokenEnv: tokenEnv,
+    rateLimitPerMinute: 6000,
+    ...extra,
+  };
+}

@@ -36,6 +36,13 @@ defineSourceContract('k8s-audit file', async () => {
   lines.push({ stageMs: T0 + 7 * HOUR + 3, text: JSON.stringify(noAuditId) });
   lines.sort((a, b) => a.stageMs - b.stageMs);
   writeArchive(dir, rotate(lines, [T0 + 3 * HOUR, T0 + 6 * HOUR, T0 + 9 * HOUR], (i) => i < 2));
+  // the layout minRequests counts on: two gzipped backups, one plain backup, the live file
+  expect(fs.readdirSync(dir).sort()).toEqual([
+    expect.stringMatching(/^audit-.*\.log\.gz$/),
+    expect.stringMatching(/^audit-.*\.log\.gz$/),
+    expect.stringMatching(/^audit-.*\.log$/),
+    'audit.log',
+  ]);
 
   const window = { from: new Date(T0), to: new Date(T0 + 12 * HOUR) };
   const expected = specs
