@@ -71,16 +71,28 @@ async function build(root: string, opts: GenerateOptions | undefined, keepOthers
   }
 }
 
-/** Moves the previous demo aside, the new one into place, then deletes the previous one. */
+/**
+ * Moves the previous demo aside, the new one into place, then deletes the previous one. Another build may land
+ * its demo between the two renames (the second then finds the target taken): move that one aside too and try
+ * again, a bounded number of times.
+ */
 async function swapIn(building: string, target: string): Promise<void> {
-  const retired = building.replace(/\.building-([^/\\]*)$/, '.retired-$1');
-  let moved = false;
-  try {
-    await fs.promises.rename(target, retired);
-    moved = true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  const retired: string[] = [];
+  for (let attempt = 0; ; attempt++) {
+    const aside = building.replace(/\.building-([^/\\]*)$/, `.retired-$1-${attempt}`);
+    try {
+      await fs.promises.rename(target, aside);
+      retired.push(aside);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    try {
+      await fs.promises.rename(building, target);
+      break;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if ((code !== 'ENOTEMPTY' && code !== 'EEXIST') || attempt >= 5) throw err;
+    }
   }
-  await fs.promises.rename(building, target);
-  if (moved) await fs.promises.rm(retired, { recursive: true, force: true });
+  for (const dir of retired) await fs.promises.rm(dir, { recursive: true, force: true });
 }

@@ -80,9 +80,15 @@ describe('ensureDemo', () => {
     const watch = (async () => {
       while (!done) {
         // whenever the folder exists, it is a whole demo: manifest and every source folder
-        if (fs.existsSync(root)) {
+        // absent is allowed (between the two renames of a swap), so it may vanish between the look and the read
+        let names: string[] | undefined;
+        try {
+          names = fs.readdirSync(root);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        }
+        if (names) {
           looks++;
-          const names = fs.readdirSync(root);
           if (!names.includes(MANIFEST_FILE) || DEMO_SOURCE_DIRS.some((d) => !names.includes(d))) seen.push(names.join(','));
         }
         await new Promise((r) => setImmediate(r));
