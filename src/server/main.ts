@@ -6,6 +6,7 @@ import { Limiters } from '../query/limiter';
 import { demoConfigDocument, defaultDemoRoot } from '../demo/document';
 import { ensureDemo } from '../demo/ensure';
 import { startServer } from './app';
+import { runtime } from './runtime';
 
 function configPath(argv: string[], env: NodeJS.ProcessEnv): string | undefined {
   const i = argv.indexOf('--config');
@@ -31,6 +32,9 @@ export async function resolveConfig(argv: string[], env: NodeJS.ProcessEnv, deps
 
 async function main(): Promise<void> {
   const log = (line: string) => process.stderr.write(`auditgraph: ${line}\n`);
+  const running = runtime();
+  log(`auditgraph ${running.auditgraph} on Node ${running.node}`);
+  if (running.warning) log(`warning: ${running.warning}`);
   const deps: SourceDeps = { limiters: new Limiters(), now: () => new Date() };
   let config: AppConfig;
   try {

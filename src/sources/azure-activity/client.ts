@@ -36,7 +36,7 @@ const CREDENTIAL_ERRORS = new Set(['CredentialUnavailableError', 'Authentication
 const TLS_ERRORS = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL/;
 
 /**
- * The activity log's list call through the official SDK (`@azure/arm-monitor` 7). Each query gets its own SDK
+ * The activity log's list call through the official SDK (`@azure/arm-monitor` 8). Each query gets its own SDK
  * client whose pipeline carries a policy bound to that query: every HTTP request the SDK sends (first page or
  * `nextLink`) goes through `callUpstream` (shared rate limit, request count, abort) and a 429 is retried there,
  * honouring `Retry-After`, instead of by the SDK's retry policy (turned off), so that the pager never dies on a
@@ -59,17 +59,14 @@ export class ActivityLogClient {
    * consumer asks for it. Yields each page's records exactly as they came over the wire.
    */
   async *pages(filter: string, call: ActivityLogCall): AsyncGenerator<unknown[]> {
-    const client = this.clientFor(call);
+    // The SDK turns times into Date objects and drops unknown fields: keep each page's body as sent. v8 passes
+    // the operation options (`onResponse`, `abortSignal`) to the first request only, not to `nextLink` pages, so
+    // the body is taken in the pipeline policy, which sees every request.
     let body: string | undefined;
-    const pager = client.activityLogs
-      .list(filter, {
-        abortSignal: call.signal,
-        // the SDK turns times into Date objects and drops unknown fields: keep the body as sent
-        onResponse: (response) => {
-          body = response.bodyAsText ?? undefined;
-        },
-      })
-      .byPage();
+    const client = this.clientFor(call, (text) => {
+      body = text;
+    });
+    const pager = client.activityLogs.list(filter, { abortSignal: call.signal }).byPage();
     try {
       for (;;) {
         body = undefined;
@@ -77,7 +74,7 @@ export class ActivityLogClient {
         try {
           step = await pager.next();
         } catch (err) {
-          throw this.classify(err, call.signal);
+          throw this.classify(err, call.signal, body);
         }
         if (step.done) return;
         yield rawRecords(body);
@@ -87,19 +84,19 @@ export class ActivityLogClient {
     }
   }
 
-  private clientFor(call: ActivityLogCall): MonitorClient {
+  private clientFor(call: ActivityLogCall, onBody: (text: string | undefined) => void): MonitorClient {
     const client = new MonitorClient(this.opts.credential, this.opts.subscriptionId, {
       endpoint: this.opts.endpoint,
-      credentialScopes: [this.scope],
+      credentials: { scopes: [this.scope] },
       retryOptions: { maxRetries: 0 },
       tlsOptions: this.opts.ca ? { ca: this.opts.ca } : undefined,
       userAgentOptions: { userAgentPrefix: 'auditgraph' },
     });
-    client.pipeline.addPolicy(this.upstreamPolicy(call), { phase: 'Retry' });
+    client.pipeline.addPolicy(this.upstreamPolicy(call, onBody), { phase: 'Retry' });
     return client;
   }
 
-  private upstreamPolicy(call: ActivityLogCall): PipelinePolicy {
+  private upstreamPolicy(call: ActivityLogCall, onBody: (text: string | undefined) => void): PipelinePolicy {
     const options: UpstreamCallOptions = {
       sourceId: this.opts.sourceId,
       signal: call.signal,
@@ -111,25 +108,30 @@ export class ActivityLogClient {
     return {
       name: 'auditgraphUpstreamPolicy',
       sendRequest: (request, next) =>
-        callUpstream(options, async () => {
+        callUpstream(options, async (signal) => {
+          // v8 sends `nextLink` pages without the operation's abort signal: every request gets the query's
+          request.abortSignal ??= signal;
           const response = await next(request);
           if (response.status === 429) {
             throw new ThrottledReply(retryAfterMs(response.headers.get('retry-after')), armErrorText(response.bodyAsText, 'throttled'));
           }
+          onBody(response.bodyAsText ?? undefined);
           return response;
         }),
     };
   }
 
   /** Every failure as a typed SourceError a responder can act on. */
-  classify(err: unknown, signal: AbortSignal): SourceError {
+  classify(err: unknown, signal: AbortSignal, body?: string): SourceError {
     const id = this.opts.sourceId;
     if (err instanceof SourceError) return err;
     if (signal.aborted) return new SourceError('ABORTED', 'the query was cancelled', id, { cause: err });
     const e = err as { name?: string; message?: string; code?: string; statusCode?: number; response?: { bodyAsText?: string | null } };
     const scope = `subscription ${this.opts.subscriptionId} at ${this.opts.endpoint}`;
     if (typeof e.statusCode === 'number') {
-      const detail = armErrorText(e.response?.bodyAsText, e.code ?? e.message ?? 'no detail');
+      // v8's pager keeps only the ARM error's code (its message becomes "Pagination failed…"): the body the
+      // pipeline saw carries the message
+      const detail = armErrorText(e.response?.bodyAsText ?? body, e.code ?? e.message ?? 'no detail');
       const what = `Azure activity log for ${scope} answered HTTP ${e.statusCode} ${detail}`;
       switch (e.statusCode) {
         case 400:

@@ -165,13 +165,13 @@ describe('azure-activity api over the real SDK and a loopback ARM', () => {
     expect(fake.requests).toHaveLength(0);
   });
 
-  it('follows a nextLink the SDK adds its own $filter to (sent twice, identical)', async () => {
+  it('follows an encoded nextLink as the server sent it (v8 no longer appends its own $filter to it)', async () => {
     fake.options = { ...base, nextLinkStyle: 'encoded' };
     const { events } = await collect(apiSource(fake.url), query('2026-03-14T06:00:00Z', '2026-03-14T07:00:00Z'));
     expect(events.map((e) => e.id)).toEqual(['ev-0601', 'ev-0615', 'ev-0659']);
     expect(fake.requests).toHaveLength(2);
     expect(fake.requests[0].filters).toHaveLength(1);
-    expect(fake.requests[1].filters).toEqual([fake.requests[0].filters[0], fake.requests[0].filters[0]]);
+    expect(fake.requests[1].filters).toEqual([fake.requests[0].filters[0]]);
     expect(fake.requests[1].skipToken).toBeDefined();
   });
 

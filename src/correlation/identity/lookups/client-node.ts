@@ -6,9 +6,10 @@ export type { ClientNode };
 let loaded: typeof ClientNode | undefined;
 
 /**
- * @kubernetes/client-node 1.x is published as ES modules only, and this project compiles to CommonJS. Node 20.19+
- * loads it with require(); Jest's CommonJS sandbox refuses require(esm) before Node 24.9, so there the module is
- * loaded with the process's own loader (the same files, outside the sandbox's registry).
+ * @kubernetes/client-node (1.x and 2.x) is published as ES modules only, and this project compiles to CommonJS.
+ * Node 24 loads it with require(). Jest's CommonJS sandbox does not (its require(esm) needs
+ * --experimental-vm-modules, which prints a warning at every start), so under Jest the module is loaded with the
+ * process's own loader: the same files, outside the sandbox's registry.
  */
 export function clientNode(): typeof ClientNode {
   if (loaded) return loaded;
