@@ -4,10 +4,11 @@ import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { configFromDocument } from '../../src/config/load';
 import { testDeps } from '../helpers/deps';
+import { fencedBlocks } from '../helpers/docs';
 
-/** Every YAML example of the README, as a new user would paste it, must load. */
-const readme = fs.readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
-const examples = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]);
+/** Every YAML example of the README and docs/, as a new user would paste it, must load. */
+const blocks = fencedBlocks('yaml');
+const examples = blocks.map((b) => b.text);
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-config-'));
 
 /** Folders, files and environment variables the example names, made real in a scratch folder. */
@@ -33,13 +34,13 @@ function materialise(node: unknown, env: Record<string, string>): unknown {
   return out;
 }
 
-describe('the README configuration examples', () => {
+describe('the configuration examples of the README and docs/', () => {
   it('has examples for every source type', () => {
     const types = new Set(examples.flatMap((e) => [...e.matchAll(/type: ([a-z0-9-]+)/g)].map((m) => m[1])));
     expect([...types].sort()).toEqual(['azure-activity', 'cloudtrail', 'flyte', 'gcp-audit', 'k8s-audit', 'okta']);
   });
 
-  it.each(examples.map((e, i) => [i, e]))('example %i loads as written', (_, text) => {
+  it.each(blocks.map((b, i) => [`${b.file} #${i}`, b.text]))('example %s loads as written', (_, text) => {
     const doc = (parseYaml(text as string) ?? {}) as Record<string, unknown>;
     const env: Record<string, string> = {};
     const complete = materialise(doc.sources ? doc : { ...doc, sources: [{ id: 'prod-eks-audit', type: 'k8s-audit', mode: 'file', path: '/var/log/audit' }] }, env) as Record<string, unknown>;

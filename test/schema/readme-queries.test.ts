@@ -1,13 +1,10 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { parse, validate, type GraphQLSchema } from 'graphql';
 import { buildAuditgraphSchema } from '../../src/schema/build';
+import { fencedBlocks } from '../helpers/docs';
 
-/** Every example query of the README must be valid against the schema the server serves. */
-const readme = fs.readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
-const blocks = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]);
+/** Every example query of the README and docs/ must be valid against the schema the server serves. */
 // a block is either SDL (type definitions, shown for reading) or one or more operations `{ … }`
-const operations = blocks.filter((b) => /^\s*(\{|query\b)/.test(b));
+const operations = fencedBlocks('graphql').filter((b) => /^\s*(\{|query\b)/.test(b.text));
 
 /** Splits a block holding several top-level `{ … }` operations into one document each. */
 function documents(block: string): string[] {
@@ -31,12 +28,12 @@ beforeAll(async () => {
   schema = await buildAuditgraphSchema();
 });
 
-describe('the README example queries', () => {
+describe('the example queries of the README and docs/', () => {
   it('are there', () => {
     expect(operations.length).toBeGreaterThanOrEqual(10);
   });
 
-  it.each(operations.flatMap(documents).map((d, i) => [i, d]))('query %i is valid against the schema', (_, doc) => {
+  it.each(operations.flatMap((b) => documents(b.text).map((d) => [b.file, d])).map(([file, d], i) => [`${file} #${i}`, d]))('query %s is valid against the schema', (_, doc) => {
     expect(validate(schema, parse(doc as string)).map((e) => e.message)).toEqual([]);
   });
 });
