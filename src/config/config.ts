@@ -1,4 +1,5 @@
 import type { IdentityConfig } from '../correlation/identity-config';
+import type { AuthConfig } from './auth';
 import type { Source } from '../domain';
 
 export interface ServerConfig {
@@ -21,4 +22,6 @@ export interface AppConfig {
   server: ServerConfig;
   query: QueryConfig;
   identity: IdentityConfig;
+  /** authentication and roles (`auth:`) */
+  auth: AuthConfig;
 }

@@ -5,11 +5,12 @@ import { parseIdentityConfig } from '../correlation/identity-config';
 import type { Source, SourceDeps, SourceMode } from '../domain';
 import { COMMON_SOURCE_KEYS } from '../sources/definition';
 import { definitionOf, SOURCE_DEFINITIONS } from '../sources/registry';
+import { parseAuthConfig } from './auth';
 import type { AppConfig } from './config';
 import { ConfigError } from './errors';
 import { ConfigNode } from './fields';
 
-const TOP_KEYS = ['sources', 'identity', 'server', 'query'] as const;
+const TOP_KEYS = ['sources', 'identity', 'server', 'query', 'auth'] as const;
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
 /** Builds every source of a `sources:` list, checking ids, types and modes before each source's own keys. */
@@ -54,6 +55,7 @@ export function configFromDocument(doc: unknown, origin: string, deps: SourceDep
       cursorSecretConfigured: configured !== undefined,
     },
     identity: parseIdentityConfig(root.value.identity, { sources: entries }),
+    auth: parseAuthConfig(root.child('auth'), sources),
   };
 }
 

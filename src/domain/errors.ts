@@ -9,6 +9,10 @@ export enum ErrorCode {
   ALL_SOURCES_FAILED = 'ALL_SOURCES_FAILED',
   QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX',
   UNAUTHENTICATED = 'UNAUTHENTICATED',
+  /** authenticated, but no role grants the caller anything */
+  FORBIDDEN = 'FORBIDDEN',
+  /** the keys that verify tokens cannot be fetched from the issuer right now (HTTP 503) */
+  AUTH_UNAVAILABLE = 'AUTH_UNAVAILABLE',
   NOT_FOUND = 'NOT_FOUND',
   /** a bare run name that more than one run has */
   AMBIGUOUS_RUN = 'AMBIGUOUS_RUN',

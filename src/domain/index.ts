@@ -4,3 +4,4 @@ export * from './source';
 export * from './window';
 export * from './errors';
 export * from './status';
+export * from './caller';

@@ -63,7 +63,7 @@ export class CursorCodec {
     if (!body || !mac || extra !== undefined) throw bad('not a cursor this server issued');
     const expected = Buffer.from(this.sign(body));
     const given = Buffer.from(mac);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw bad('the cursor has been altered or was issued by a server with another cursor secret');
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw bad('the cursor has been altered, was issued to another caller, or by a server with another cursor secret');
     let parsed: { v?: unknown; k?: unknown; w?: unknown; d?: unknown };
     try {
       parsed = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));

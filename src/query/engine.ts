@@ -239,12 +239,20 @@ export class QueryEngine {
 
   constructor(
     readonly sources: readonly Source[],
-    opts: EngineOptions,
+    private readonly opts: EngineOptions,
   ) {
     this.cursors = new CursorCodec(opts.cursorSecret);
     this.deadlineMs = opts.deadlineMs ?? 30_000;
     this.now = opts.now ?? (() => new Date());
     this.expandIdentity = opts.expandIdentity ?? ((v) => v);
+  }
+
+  /**
+   * The same engine over some of its sources, signing cursors with another secret: one caller's view, made
+   * per request by the server once it knows what the caller may see (src/server/auth).
+   */
+  view(sources: readonly Source[], cursorSecret: string): QueryEngine {
+    return new QueryEngine(sources, { ...this.opts, cursorSecret });
   }
 
   source(id: string): Source | undefined {

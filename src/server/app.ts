@@ -7,9 +7,12 @@ import type { AppConfig } from '../config/config';
 import { expandIdentities } from '../correlation/expand';
 import { AuditgraphError } from '../domain';
 import { QueryEngine } from '../query/engine';
-import { createRequestContext, type RequestContext } from '../resolvers/context';
+import type { RequestContext } from '../resolvers/context';
 import { buildAuditgraphSchema } from '../schema/build';
+import { authAtStartup } from './auth/listen';
+import { sendRefusal } from './auth/refusal';
 import { depthLimit } from './depth-limit';
+import { RequestContexts } from './request-context';
 
 const MAX_BODY_BYTES = 1_000_000;
 const MAX_QUERY_DEPTH = 12;
@@ -18,6 +21,10 @@ export interface RunningServer {
   url: string;
   port: number;
   engine: QueryEngine;
+  /** from an HTTP request to the caller's authenticated, authorized context: for every route over the data */
+  contexts: RequestContexts;
+  /** start-up lines: how callers are authenticated, and what could not be checked yet */
+  notices: string[];
   close(): Promise<void>;
 }
 
@@ -53,6 +60,9 @@ function send(res: http.ServerResponse, status: number, body: unknown): void {
 
 /** Starts the HTTP server: POST/GET /graphql (Apollo Server), GET /healthz. */
 export async function startServer(config: AppConfig, opts: { port?: number; host?: string } = {}): Promise<RunningServer> {
+  const host = opts.host ?? config.server.host;
+  // refuses, before anything starts, to serve a non-loopback address without authentication
+  const notices = [authAtStartup(config.auth, host), ...config.auth.warnings.map((w) => `warning: ${w}`)];
   const engine = new QueryEngine(config.sources, {
     deadlineMs: config.query.deadlineMs,
     cursorSecret: config.query.cursorSecret,
@@ -67,15 +77,27 @@ export async function startServer(config: AppConfig, opts: { port?: number; host
     includeStacktraceInErrorResponses: process.env.AUDITGRAPH_DEBUG === '1',
   });
   await apollo.start();
+  const contexts = new RequestContexts(config, engine);
+  await contexts.authenticator.oidc?.prepare().catch((err: Error) => notices.push(`warning: ${err.message}; tokens are refused (503) until the issuer answers`));
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
-      send(res, 200, { status: 'ok', sources: config.sources.map((s) => s.id) });
+      // which sources exist is for callers who may see them
+      send(res, 200, contexts.authenticator.required ? { status: 'ok' } : { status: 'ok', sources: config.sources.map((s) => s.id) });
       return;
     }
     if (url.pathname !== '/graphql') {
       send(res, 404, { error: `no route ${url.pathname}; the API is at /graphql` });
+      return;
+    }
+    const clientGone = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) clientGone.abort(new Error('client disconnected'));
+    });
+    const authorized = await contexts.fromHttp(req, clientGone.signal);
+    if (!authorized.ok) {
+      sendRefusal(res, authorized.refusal);
       return;
     }
     let body: unknown;
@@ -98,14 +120,7 @@ export async function startServer(config: AppConfig, opts: { port?: number; host
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
     const httpGraphQLRequest: HTTPGraphQLRequest = { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body };
 
-    const clientGone = new AbortController();
-    res.on('close', () => {
-      if (!res.writableFinished) clientGone.abort(new Error('client disconnected'));
-    });
-    const result = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest,
-      context: async () => createRequestContext(engine, config, clientGone.signal),
-    });
+    const result = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => authorized.context });
     const outHeaders: Record<string, string> = {};
     for (const [k, v] of result.headers) outHeaders[k] = v;
     res.writeHead(result.status ?? 200, outHeaders);
@@ -123,7 +138,6 @@ export async function startServer(config: AppConfig, opts: { port?: number; host
       else res.destroy();
     });
   });
-  const host = opts.host ?? config.server.host;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? config.server.port, host, () => resolve());
@@ -133,6 +147,8 @@ export async function startServer(config: AppConfig, opts: { port?: number; host
     url: `http://${host}:${port}/graphql`,
     port,
     engine,
+    contexts,
+    notices,
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

@@ -49,7 +49,17 @@ async function main(): Promise<void> {
   if (!config.query.cursorSecretConfigured) {
     log('no cursor secret configured (query.cursorSecretEnv or AUDITGRAPH_CURSOR_SECRET): cursors are valid for this process only');
   }
-  const server = await startServer(config);
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer(config);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      log(`cannot start: ${err.message}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  for (const notice of server.notices) log(notice);
   log(`${config.sources.length} sources from ${config.origin}: ${config.sources.map((s) => `${s.id} (${s.type}/${s.mode})`).join(', ')}`);
   log(`GraphQL at ${server.url}, health at ${server.url.replace(/\/graphql$/, '/healthz')}`);
   const stop = () => {

@@ -26,10 +26,37 @@ export class DemoServer {
   ) {}
 
   static async start(env: NodeJS.ProcessEnv = {}): Promise<DemoServer> {
+    return DemoServer.startWith({}, env);
+  }
+
+  /**
+   * The demo config with top-level keys added or replaced (`auth`, `redaction`, …; `sources` may be a function of
+   * the demo's), on a loopback port.
+   */
+  static async startWith(
+    extra: Record<string, unknown> & { sources?: (demo: Record<string, unknown>[]) => Record<string, unknown>[] },
+    env: NodeJS.ProcessEnv = {},
+    headers: Record<string, string> = {},
+  ): Promise<DemoServer> {
     const manifest = await ensureDemo(E2E_DEMO_ROOT);
-    const config = configFromDocument(demoConfigDocument(E2E_DEMO_ROOT), `demo:${E2E_DEMO_ROOT}`, testDeps(), env);
+    const base = demoConfigDocument(E2E_DEMO_ROOT);
+    const { sources, ...rest } = extra;
+    const doc = { ...base, ...rest, sources: sources ? sources(base.sources) : base.sources };
+    const config = configFromDocument(doc, `demo:${E2E_DEMO_ROOT}`, testDeps(), env);
     const server = await startServer(config, { port: 0, host: '127.0.0.1' });
-    return new DemoServer(server, manifest);
+    const demo = new DemoServer(server, manifest);
+    demo.headers = headers;
+    return demo;
+  }
+
+  /** headers every request sends (e.g. an Authorization) */
+  headers: Record<string, string> = {};
+
+  /** The same server, as another caller: the headers given instead of this one's. */
+  as(headers: Record<string, string>): DemoServer {
+    const other = new DemoServer(this.server, this.manifest);
+    other.headers = headers;
+    return other;
   }
 
   get url(): string {
@@ -37,7 +64,7 @@ export class DemoServer {
   }
 
   async raw<T>(query: string, variables: Record<string, unknown> = {}): Promise<GraphQLReply<T>> {
-    const res = await fetch(this.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    const res = await fetch(this.url, { method: 'POST', headers: { 'content-type': 'application/json', ...this.headers }, body: JSON.stringify({ query, variables }) });
     const body = (await res.json()) as Omit<GraphQLReply<T>, 'status'>;
     return { status: res.status, ...body };
   }

@@ -69,7 +69,7 @@ describe('identity(ref) and Actor.identity over an engine, with loopback lookups
       },
       ...extra,
     });
-    const config: AppConfig = { origin: 'test', sources, server: { host: '127.0.0.1', port: 0 }, query: { deadlineMs: 30_000, cursorSecret: 'test', cursorSecretConfigured: true }, identity };
+    const config: AppConfig = { origin: 'test', sources, server: { host: '127.0.0.1', port: 0 }, query: { deadlineMs: 30_000, cursorSecret: 'test', cursorSecretConfigured: true }, identity, auth: { mode: 'unset', apiKeys: [], roles: [], warnings: [] } };
     return createRequestContext(new QueryEngine(sources, { cursorSecret: 'test' }), config, new AbortController().signal);
   }
 
