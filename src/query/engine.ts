@@ -252,6 +252,7 @@ export class QueryEngine {
    * per request by the server once it knows what the caller may see (src/server/auth).
    */
   view(sources: readonly Source[], cursorSecret: string): QueryEngine {
+    if (cursorSecret === this.opts.cursorSecret && sources.length === this.sources.length && sources.every((s, i) => s === this.sources[i])) return this;
     return new QueryEngine(sources, { ...this.opts, cursorSecret });
   }
 

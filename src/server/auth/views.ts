@@ -52,5 +52,7 @@ export class SourceViews {
  * cursor made for one caller fails its check for any other (and any replica with the same secret derives it).
  */
 export function callerCursorSecret(secret: string, caller: Caller): string {
+  // without authentication there is one caller: its cursors are the server's own
+  if (caller.method === 'anonymous') return secret;
   return createHmac('sha256', secret).update(`auditgraph cursor for\u0000${callerKey(caller)}`).digest('base64url');
 }
