@@ -54,6 +54,13 @@ export interface SourceStats {
   partitionsPruned: number;
   /** times the upstream throttled us and we waited */
   throttled: number;
+  /**
+   * Records a source merged itself before the engine saw them (the engine merges the rest, see src/query/dedup.ts):
+   * identical copies, and records sharing an id with a different one (Kubernetes stage lines of one auditID whose
+   * request fields disagree).
+   */
+  duplicates: number;
+  idConflicts: number;
   notes: string[];
 }
 
@@ -67,6 +74,8 @@ export function newSourceStats(): SourceStats {
     partitionsRead: 0,
     partitionsPruned: 0,
     throttled: 0,
+    duplicates: 0,
+    idConflicts: 0,
     notes: [],
   };
 }

@@ -33,6 +33,10 @@ export interface SourceStatus {
   bytesRead: number;
   partitionsRead: number;
   partitionsPruned: number;
+  /** identical copies of records merged into one event (each counted on the page that returns the event) */
+  duplicates: number;
+  /** events returned that share their id and time with a different record of the same source (all are returned) */
+  idConflicts: number;
   durationMs: number;
   pushedDown: string[];
   residual: string[];

@@ -7,6 +7,8 @@ export interface EventKey {
   time: number;
   sourceId: string;
   eventId: string;
+  /** the content digest when other records of the source share this id and time (see dedup.ts), else '' */
+  digest: string;
 }
 
 /** What a cursor carries: where the last page stopped, and what query it belongs to. */
@@ -21,6 +23,7 @@ export function compareKeys(a: EventKey, b: EventKey, order: SortOrder): number 
   let c = a.time - b.time;
   if (c === 0) c = a.sourceId < b.sourceId ? -1 : a.sourceId > b.sourceId ? 1 : 0;
   if (c === 0) c = a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0;
+  if (c === 0) c = a.digest < b.digest ? -1 : a.digest > b.digest ? 1 : 0;
   return order === SortOrder.OLDEST_FIRST ? c : -c;
 }
 
@@ -43,6 +46,9 @@ export function queryDigest(scope: string, window: TimeWindowRequest, filter: Ev
   return createHash('sha256').update(canonical({ scope, window, filter, order })).digest('base64url').slice(0, 22);
 }
 
+/** 2: the key gained the content digest that tells apart records sharing an id */
+const CURSOR_VERSION = 2;
+
 /**
  * Opaque, stateless, self-checking cursors: base64url(JSON) + HMAC. Any replica with the same secret can
  * serve the next page; a forged, truncated or foreign cursor is refused.
@@ -52,7 +58,7 @@ export class CursorCodec {
 
   encode(state: CursorState): string {
     const body = Buffer.from(
-      JSON.stringify({ v: 1, k: [state.key.time, state.key.sourceId, state.key.eventId], w: [state.window.from.getTime(), state.window.to.getTime()], d: state.digest }),
+      JSON.stringify({ v: CURSOR_VERSION, k: [state.key.time, state.key.sourceId, state.key.eventId, state.key.digest], w: [state.window.from.getTime(), state.window.to.getTime()], d: state.digest }),
     ).toString('base64url');
     return `${body}.${this.sign(body)}`;
   }
@@ -72,11 +78,12 @@ export class CursorCodec {
     }
     const k = parsed.k;
     const w = parsed.w;
-    if (parsed.v !== 1 || !Array.isArray(k) || k.length !== 3 || typeof k[0] !== 'number' || typeof k[1] !== 'string' || typeof k[2] !== 'string' || !Array.isArray(w) || w.length !== 2 || typeof w[0] !== 'number' || typeof w[1] !== 'number' || typeof parsed.d !== 'string') {
+    if (parsed.v === 1) throw bad('the cursor was issued by an earlier version of this server');
+    if (parsed.v !== CURSOR_VERSION || !Array.isArray(k) || k.length !== 4 || typeof k[0] !== 'number' || typeof k[1] !== 'string' || typeof k[2] !== 'string' || typeof k[3] !== 'string' || !Array.isArray(w) || w.length !== 2 || typeof w[0] !== 'number' || typeof w[1] !== 'number' || typeof parsed.d !== 'string') {
       throw bad('not a cursor this server issued');
     }
     if (parsed.d !== expectedDigest) throw bad('the cursor belongs to a query with another window, filter or order');
-    return { key: { time: k[0], sourceId: k[1], eventId: k[2] }, window: { from: new Date(w[0]), to: new Date(w[1]) }, digest: parsed.d };
+    return { key: { time: k[0], sourceId: k[1], eventId: k[2], digest: k[3] }, window: { from: new Date(w[0]), to: new Date(w[1]) }, digest: parsed.d };
   }
 
   private sign(body: string): string {

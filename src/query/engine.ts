@@ -16,6 +16,7 @@ import {
   type TimeWindow,
 } from '../domain';
 import { compareKeys, CursorCodec, queryDigest, type EventKey } from './cursor';
+import { resolveTies, type IdConflict, type TieMember } from './dedup';
 import { Heap } from '../lib/heap';
 import { matches } from './match';
 import { planSource, selectSources, type IdentitySearch, type SourcePlan } from './planner';
@@ -52,7 +53,13 @@ export interface EventEdge {
   cursor: string;
   /** why the event belongs, when the request had a matcher */
   evidence: string[];
+  /** identical copies of the record the source returned, merged into this event */
+  duplicates: number;
+  /** set when other, different records of the source share this event's id and time (each is its own edge) */
+  idConflict?: IdConflict;
 }
+
+export type { IdConflict };
 
 export interface EventsPage {
   edges: EventEdge[];
@@ -88,6 +95,8 @@ export interface EngineOptions {
   expandIdentity?: (values: string[]) => string[];
 }
 
+const MAX_CONFLICT_SAMPLES = 5;
+
 /** One source's part in one page: its stream, its counters and how it ended. */
 class SourceRun {
   readonly stats: SourceStats = newSourceStats();
@@ -97,6 +106,9 @@ class SourceRun {
   message?: string;
   matched = 0;
   returned = 0;
+  duplicates = 0;
+  idConflicts = 0;
+  readonly conflictSamples: string[] = [];
   iterator?: AsyncIterator<Matched>;
 
   constructor(readonly plan: SourcePlan) {
@@ -131,10 +143,26 @@ class SourceRun {
     this.ended ??= performance.now();
   }
 
+  /** Counts what was merged into an event that goes into the page (so a page boundary never counts it twice). */
+  returnedOne(item: Matched): void {
+    this.returned += 1;
+    this.duplicates += item.duplicates;
+    if (item.conflict) {
+      this.idConflicts += 1;
+      const sample = `${item.event.id} at ${item.event.time.toISOString()} (${item.conflict.records} records)`;
+      if (this.conflictSamples.length < MAX_CONFLICT_SAMPLES && !this.conflictSamples.includes(sample)) this.conflictSamples.push(sample);
+    }
+  }
+
   status(): SourceStatus {
     const s = this.plan.source;
     const notes = [...this.stats.notes];
     if (this.stats.malformedSamples.length) notes.push(`malformed: ${this.stats.malformedSamples.join('; ')}`);
+    if (this.idConflicts > 0) {
+      notes.push(
+        `${this.idConflicts} event(s) of this page share their id and time with a different record of this source: each is returned as its own edge (EventEdge.idConflict), none was dropped: ${this.conflictSamples.join('; ')}${this.conflictSamples.length === MAX_CONFLICT_SAMPLES ? '; …' : ''}`,
+      );
+    }
     if (this.plan.orderNote) notes.push(this.plan.orderNote);
     const message = [this.message, ...notes].filter(Boolean).join(' | ') || undefined;
     return {
@@ -155,6 +183,8 @@ class SourceRun {
       bytesRead: this.stats.bytesRead,
       partitionsRead: this.stats.partitionsRead,
       partitionsPruned: this.stats.partitionsPruned,
+      duplicates: this.duplicates + this.stats.duplicates,
+      idConflicts: this.idConflicts + this.stats.idConflicts,
       durationMs: Math.round(((this.ended ?? performance.now()) - this.started) * 100) / 100,
       pushedDown: this.plan.pushedDown,
       residual: this.plan.residual,
@@ -162,19 +192,20 @@ class SourceRun {
   }
 }
 
-const keyOf = (e: AuditEvent): EventKey => ({ time: e.time.getTime(), sourceId: e.sourceId, eventId: e.id });
-
 /**
- * The source's events in `order` with ties broken by id (so the merge order is total), after the cursor's key,
- * matching the local part of the filter.
+ * One distinct record of a source after the cursor's key that matches the local part of the filter, in the
+ * merge order, with why it belongs (when the request has a matcher) and what was merged into it.
  */
-interface Matched {
-  event: AuditEvent;
+interface Matched extends TieMember {
   evidence: string[];
 }
 
 const NO_EVIDENCE: string[] = [];
 
+/**
+ * The source's events in `order`, each tie group (one millisecond) resolved into distinct records ordered by key
+ * (so the merge order is total), after the cursor's key, matching the local part of the filter.
+ */
 async function* orderedMatches(
   run: SourceRun,
   q: SourceQuery,
@@ -188,14 +219,14 @@ async function* orderedMatches(
   let group: AuditEvent[] = [];
   let groupTime = Number.NaN;
   function* flush(): Generator<Matched> {
-    if (group.length > 1) group.sort((a, b) => compareKeys(keyOf(a), keyOf(b), q.order));
-    for (const e of group) {
-      if (after && compareKeys(keyOf(e), after, q.order) <= 0) continue;
-      if (!matches(e, filter, plan.localFields)) continue;
-      const evidence = match ? match(e) : NO_EVIDENCE;
+    if (group.length === 0) return;
+    for (const member of resolveTies(group, q.order)) {
+      if (after && compareKeys(member.key, after, q.order) <= 0) continue;
+      if (!matches(member.event, filter, plan.localFields)) continue;
+      const evidence = match ? match(member.event) : NO_EVIDENCE;
       if (!evidence) continue;
       run.matched += 1;
-      yield { event: e, evidence };
+      yield { ...member, evidence };
     }
   }
   try {
@@ -209,7 +240,8 @@ async function* orderedMatches(
       group.push(e);
     }
   } catch (err) {
-    // what the source gave before it failed still counts (the status says it failed)
+    // what the source gave before it failed still counts (the status says it failed); its last group may be
+    // incomplete, but a later page re-reads it whole from the cursor's key
     yield* flush();
     throw err;
   }
@@ -316,7 +348,7 @@ export class QueryEngine {
     const aborted = new Promise<'aborted'>((resolve) => controller.signal.addEventListener('abort', () => resolve('aborted'), { once: true }));
 
     const runs = plans.map((p) => new SourceRun(p));
-    const heap = new Heap<{ item: Matched; key: EventKey; run: SourceRun }>((a, b) => compareKeys(a.key, b.key, order) < 0);
+    const heap = new Heap<{ item: Matched; run: SourceRun }>((a, b) => compareKeys(a.item.key, b.item.key, order) < 0);
 
     const advance = async (run: SourceRun): Promise<void> => {
       const it = run.iterator;
@@ -332,7 +364,7 @@ export class QueryEngine {
           run.finish();
           return;
         }
-        heap.push({ item: r.value, key: keyOf(r.value.event), run });
+        heap.push({ item: r.value, run });
       } catch (err) {
         run.fail(err, deadlineHit, this.deadlineMs);
       }
@@ -366,8 +398,9 @@ export class QueryEngine {
           hasNextPage = true;
           break;
         }
-        top.run.returned += 1;
-        edges.push({ event: top.item.event, evidence: top.item.evidence, cursor: this.cursors.encode({ key: top.key, window, digest }) });
+        top.run.returnedOne(top.item);
+        const { event, evidence, duplicates, conflict, key } = top.item;
+        edges.push({ event, evidence, duplicates, ...(conflict ? { idConflict: conflict } : {}), cursor: this.cursors.encode({ key, window, digest }) });
         await advance(top.run);
       }
     } finally {

@@ -12,7 +12,7 @@ import type { RequestContext } from './context';
 
 export function toConnection(page: EventsPage): EventConnectionObject {
   return {
-    edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: edge.event, evidence: edge.evidence })),
+    edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: edge.event, evidence: edge.evidence, duplicates: edge.duplicates, idConflict: edge.idConflict })),
     pageInfo: { hasNextPage: page.hasNextPage, startCursor: page.startCursor, endCursor: page.endCursor },
     window: page.window,
     order: page.order,

@@ -1,4 +1,4 @@
-import { Field, ObjectType } from 'type-graphql';
+import { Field, Int, ObjectType } from 'type-graphql';
 import type { AuditEvent, SourceStatus, TimeWindow } from '../domain';
 import { SortOrder } from './enums';
 import { AuditEventObject } from './event.type';
@@ -17,6 +17,15 @@ export class PageInfoObject {
   endCursor?: string;
 }
 
+@ObjectType('IdConflict', { description: 'Other, different records of the same source share this event\'s id and time: each is returned as its own edge.' })
+export class IdConflictObject {
+  @Field(() => String, { description: "a digest of this record's content (its raw record included), which tells it from the others" })
+  digest!: string;
+
+  @Field(() => Int, { description: 'how many different records share the id and time (2 or more)' })
+  records!: number;
+}
+
 @ObjectType('EventEdge')
 export class EventEdgeObject {
   @Field(() => String)
@@ -27,6 +36,12 @@ export class EventEdgeObject {
 
   @Field(() => [String], { description: 'why this event matched an identity or a run (empty for plain filters)' })
   evidence!: string[];
+
+  @Field(() => Int, { description: 'identical copies of this record the source returned (at-least-once delivery, re-run exports), merged into this edge; 0 when it came once' })
+  duplicates!: number;
+
+  @Field(() => IdConflictObject, { nullable: true, description: 'set when a different record of the same source has this id and time: never merged, never dropped, flagged here' })
+  idConflict?: IdConflictObject;
 }
 
 @ObjectType('EventConnection', { description: 'One page of the merged, time-ordered stream, with what every source did for it.' })

@@ -46,6 +46,17 @@ export class SourceStatusObject implements StatusFields {
   @Field(() => Int)
   partitionsPruned!: number;
 
+  @Field(() => Int, {
+    description:
+      'identical copies of records merged into one event (CloudTrail delivers at least once, exports get re-run), each counted on the page that returns the event; Kubernetes stage lines read twice and Flyte runs in several exports are merged by their source and counted as read',
+  })
+  duplicates!: number;
+
+  @Field(() => Int, {
+    description: 'events of this page that share their id and time with a different record of the same source: all are returned, each flagged in `EventEdge.idConflict`, samples in `message`',
+  })
+  idConflicts!: number;
+
   @Field(() => Float)
   durationMs!: number;
 

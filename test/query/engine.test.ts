@@ -21,7 +21,7 @@ function rng(seed: number) {
 
 function expectedOrder(events: AuditEvent[], order: SortOrder): string[] {
   return [...events]
-    .sort((a, b) => compareKeys({ time: a.time.getTime(), sourceId: a.sourceId, eventId: a.id }, { time: b.time.getTime(), sourceId: b.sourceId, eventId: b.id }, order))
+    .sort((a, b) => compareKeys({ time: a.time.getTime(), sourceId: a.sourceId, eventId: a.id, digest: '' }, { time: b.time.getTime(), sourceId: b.sourceId, eventId: b.id, digest: '' }, order))
     .map((e) => `${e.sourceId}/${e.id}`);
 }
 

@@ -59,6 +59,8 @@ function addStatus(into: Map<string, SourceStatus>, s: SourceStatus): void {
   had.bytesRead += s.bytesRead;
   had.partitionsRead += s.partitionsRead;
   had.partitionsPruned += s.partitionsPruned;
+  had.duplicates += s.duplicates;
+  had.idConflicts += s.idConflicts;
   had.durationMs = Math.round((had.durationMs + s.durationMs) * 100) / 100;
   if (s.state !== 'OK') {
     had.state = s.state;

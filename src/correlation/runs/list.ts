@@ -89,7 +89,7 @@ export function normalizeRunFilter(filter: RunFilter | undefined): RunFilter {
 }
 
 function keyOf(sourceId: string, run: FlyteRun): EventKey {
-  return { time: run.createdAt.getTime(), sourceId, eventId: run.runId };
+  return { time: run.createdAt.getTime(), sourceId, eventId: run.runId, digest: '' };
 }
 
 /** Who launched a run, as the filter sees it: the principal, else the name the lifecycle gives the launcher. */
@@ -194,6 +194,8 @@ export async function listRuns(all: readonly FlyteSource[], req: RunsRequest, de
         bytesRead: stats.bytesRead,
         partitionsRead: stats.partitionsRead,
         partitionsPruned: stats.partitionsPruned,
+        duplicates: stats.duplicates,
+        idConflicts: stats.idConflicts,
         durationMs: Math.round((performance.now() - started) * 100) / 100,
         pushedDown,
         residual,

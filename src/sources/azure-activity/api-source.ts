@@ -33,8 +33,8 @@ const HEALTH_TIMEOUT_MS = 15_000;
 
 /**
  * The live activity log of one subscription. The API documents no order, so the window is asked for in time
- * slices (newest slice first for NEWEST_FIRST), each fetched whole (all its pages), de-duplicated by eventDataId,
- * sorted, and yielded; the next slice is asked for only when the consumer wants more. What is held in memory is one
+ * slices (newest slice first for NEWEST_FIRST), each fetched whole (all its pages), sorted, and yielded (an event the service
+ * returns twice is merged by the engine, counted); the next slice is asked for only when the consumer wants more. What is held in memory is one
  * slice's events. A slice that held fewer events than the query wants doubles the next one (up to 8×), so that
  * sparse stretches cost few requests; a fuller slice brings the length back to `sliceMinutes`.
  */
@@ -92,7 +92,7 @@ export class AzureActivityApiSource implements Source {
 
   /** Every event of one slice [from, to): the API's upper bound is inclusive, so events at `to` are left to the next slice. */
   private async fetchSlice(slice: TimeWindow, clause: string | undefined, ctx: SourceCallContext): Promise<AuditEvent[]> {
-    const byId = new Map<string, AuditEvent>();
+    const events: AuditEvent[] = [];
     let pageNo = 0;
     for await (const page of this.client.pages(timeFilter(slice, clause), ctx)) {
       pageNo += 1;
@@ -105,10 +105,10 @@ export class AzureActivityApiSource implements Source {
           recordMalformed(ctx.stats, `slice ${slice.from.toISOString()} page ${pageNo} item ${i + 1}`, (err as Error).message);
           return;
         }
-        if (inWindow(slice, event.time) && !byId.has(event.id)) byId.set(event.id, event);
+        if (inWindow(slice, event.time)) events.push(event);
       });
     }
-    return [...byId.values()];
+    return events;
   }
 
   async plan(q: SourceQuery): Promise<SourcePlanDetail> {

@@ -66,9 +66,18 @@ interface Candidate {
   hi: number;
 }
 
+/** One lifecycle event as one file's copy of its run shows it. */
+interface Copy {
+  event: AuditEvent;
+  /** the copy's closure.updated_at (0 when it has none): the latest copy of a run is the one kept */
+  updated: number;
+  /** the file it came from: between copies equally recent, the one of the file named last is kept */
+  file: string;
+}
+
 /** What reading one file gave: its events (all of them), runs, and what to remember about it. */
 interface FileRead {
-  events: AuditEvent[];
+  copies: Copy[];
   runs: FlyteRun[];
   summary?: Omit<FileSummary, 'size' | 'mtimeMs'>;
 }
@@ -119,12 +128,12 @@ export class FlyteArchiveSource implements FlyteSource {
     try {
       records = await readExecutionFile(file, stats);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { events: [], runs: [] };
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { copies: [], runs: [] };
       // a file that is not an export at all is reported each time it is read, and never remembered
       recordMalformed(stats, file.rel, (err as Error).message);
-      return { events: [], runs: [] };
+      return { copies: [], runs: [] };
     }
-    const events: AuditEvent[] = [];
+    const copies: Copy[] = [];
     const runs: FlyteRun[] = [];
     const runIds = new Set<string>();
     let min = Infinity;
@@ -141,14 +150,14 @@ export class FlyteArchiveSource implements FlyteSource {
           const t = e.time.getTime();
           if (t < min) min = t;
           if (t > max) max = t;
-          events.push(e);
+          copies.push({ event: e, updated: run.updatedAt?.getTime() ?? 0, file: file.rel });
         }
       } catch (err) {
         stats.scanned += 1;
         recordMalformed(stats, `${file.rel}[${i}]`, (err as Error).message);
       }
     });
-    return { events, runs, summary: { range: min <= max ? { min, max } : undefined, runIds } };
+    return { copies, runs, summary: { range: min <= max ? { min, max } : undefined, runIds } };
   }
 
   /** The files a window needs, in the order to open them, and how many the learned spans let us skip. */
@@ -173,26 +182,46 @@ export class FlyteArchiveSource implements FlyteSource {
     const { signal, stats } = ctx;
     const { selected, pruned } = await this.candidates(q.window, q.order);
     stats.partitionsPruned += pruned;
-    const heap = new Heap<AuditEvent>((a, b) => before(a.time.getTime(), b.time.getTime(), q.order));
-    // one run may sit in two exports (an array from uctl and a later ExecutionList): hand each event out once
+    // among copies of one event, the one from the latest picture of its run comes out first
+    const heap = new Heap<Copy>((a, b) => {
+      const ta = a.event.time.getTime();
+      const tb = b.event.time.getTime();
+      if (ta !== tb) return before(ta, tb, q.order);
+      return a.updated !== b.updated ? a.updated > b.updated : a.file > b.file;
+    });
+    // One run may sit in several exports (an array from uctl and a later ExecutionList, a re-run export): its
+    // events are one event each, taken from the run's latest copy. Not a duplicate in the trail's sense (a run
+    // record is a picture of a mutable object), so merged here, counted, and said.
     const emitted = new Set<string>();
-    for (let next = 0; ; next++) {
-      const pending = selected[next];
-      // hand out what no file still closed can precede: its events start at `lo` (oldest first) / end at `hi`
-      const bound = pending ? (q.order === SortOrder.OLDEST_FIRST ? pending.lo : pending.hi) : undefined;
-      for (let top = heap.peek(); top && (bound === undefined || !before(bound, top.time.getTime(), q.order)); top = heap.peek()) {
+    let merged = 0;
+    try {
+      for (let next = 0; ; next++) {
+        const pending = selected[next];
+        // hand out what no file still closed can precede or tie with: its events start at `lo` (oldest first) /
+        // end at `hi`; a tie waits, since the closed file may hold a later copy of the same event
+        const bound = pending ? (q.order === SortOrder.OLDEST_FIRST ? pending.lo : pending.hi) : undefined;
+        for (let top = heap.peek(); top && (bound === undefined || before(top.event.time.getTime(), bound, q.order)); top = heap.peek()) {
+          throwIfAborted(signal, this.id);
+          heap.pop();
+          if (emitted.has(top.event.id)) {
+            merged += 1;
+            continue;
+          }
+          emitted.add(top.event.id);
+          yield top.event;
+        }
+        if (!pending) return;
         throwIfAborted(signal, this.id);
-        heap.pop();
-        if (emitted.has(top.id)) continue;
-        emitted.add(top.id);
-        yield top;
+        const read = await this.readFile(pending.file, stats);
+        if (read.summary) this.index.remember(pending.file, read.summary);
+        else this.index.forget(pending.file);
+        for (const copy of read.copies) if (inWindow(q.window, copy.event.time)) heap.push(copy);
       }
-      if (!pending) return;
-      throwIfAborted(signal, this.id);
-      const read = await this.readFile(pending.file, stats);
-      if (read.summary) this.index.remember(pending.file, read.summary);
-      else this.index.forget(pending.file);
-      for (const e of read.events) if (inWindow(q.window, e.time)) heap.push(e);
+    } finally {
+      if (merged > 0) {
+        stats.duplicates += merged;
+        stats.notes.push(`${merged} lifecycle event(s) came from more than one export of the same run: merged into one each, taken from the run's latest copy (closure.updated_at)`);
+      }
     }
   }
 

@@ -80,9 +80,12 @@ export class GcpAuditArchiveSource implements Source {
     return { hours, listed: files.length, selected: selected.length };
   }
 
-  /** The events of one hour's files inside the window, without the duplicates a sink may write. */
+  /**
+   * The events of one hour's files inside the window. A sink may write an entry twice: both copies are handed on,
+   * and the engine merges identical ones (counted) and keeps apart entries that share an insertId but differ.
+   */
   private async readHour(files: HourFile[], window: TimeWindow, ctx: SourceCallContext): Promise<AuditEvent[]> {
-    const events = new Map<string, AuditEvent>();
+    const events: AuditEvent[] = [];
     for (const file of files) {
       throwIfAborted(ctx.signal, this.id);
       ctx.stats.requests += 1;
@@ -91,7 +94,7 @@ export class GcpAuditArchiveSource implements Source {
         for await (const { line, lineNo } of readLines(path.join(this.config.path, file.path), ctx.stats, ctx.signal)) {
           if (line.trim() === '') continue;
           const event = this.parseLine(line, `${file.path}:${lineNo}`, ctx.stats);
-          if (event && inWindow(window, event.time) && !events.has(event.id)) events.set(event.id, event);
+          if (event && inWindow(window, event.time)) events.push(event);
         }
       } catch (err) {
         if (err instanceof SourceError) throw err;
@@ -100,7 +103,7 @@ export class GcpAuditArchiveSource implements Source {
       }
     }
     throwIfAborted(ctx.signal, this.id);
-    return [...events.values()];
+    return events;
   }
 
   private parseLine(line: string, where: string, stats: SourceStats): AuditEvent | undefined {

@@ -53,18 +53,64 @@ export interface AssemblerOptions {
 
 interface Entry extends KeptRequest {
   stageMs: number;
+  /** the text of every distinct stage line seen for the request, to tell a copy from another line */
+  seen: string[];
+}
+
+/** The fields a request's stage lines all carry alike (the apiserver writes them in this order) */
+const REQUEST_FIELDS = ['level', 'requestURI', 'verb', 'user', 'impersonatedUser', 'sourceIPs', 'userAgent'] as const;
+/** what may follow the request fields in an apiserver line, in the apiserver's order (the first found ends them) */
+const AFTER_REQUEST = [',"objectRef":', ',"responseStatus":', ',"requestObject":', ',"responseObject":', ',"requestReceivedTimestamp":'];
+/** keys that differ from stage to stage: a segment holding one is not the request fields alone */
+const STAGE_KEYS = ['"objectRef":', '"responseStatus":', '"requestObject":', '"responseObject":', '"stageTimestamp":', '"annotations":', '"requestReceivedTimestamp":'];
+
+/**
+ * What a stage line says of the request itself, beyond its stage: level, URI, verb, user, source IPs, user agent.
+ * An apiserver writes those together (from `"level"` to before `"objectRef"`, the stage and auditID among them), so
+ * they are read by substring; a line in another order is parsed. objectRef is left out: its name and uid are filled
+ * in only once the request body was read.
+ */
+export function requestFingerprint(text: string): string {
+  const level = text.indexOf('"level":');
+  const stage = text.indexOf('"stage":');
+  const uri = text.indexOf('"requestURI":');
+  if (level >= 0 && level < stage && stage < uri) {
+    let end = -1;
+    for (const marker of AFTER_REQUEST) {
+      end = text.indexOf(marker, uri);
+      if (end >= 0) break;
+    }
+    const request = end > 0 ? text.slice(uri, end) : '';
+    if (request !== '' && !STAGE_KEYS.some((k) => request.includes(k))) {
+      const stageEnd = text.indexOf(',', stage);
+      return `${text.slice(level, stage)}${text.slice(stageEnd + 1, uri)}${request}`;
+    }
+  }
+  try {
+    const record = JSON.parse(text) as Record<string, unknown>;
+    return JSON.stringify(REQUEST_FIELDS.map((f) => record[f] ?? null));
+  } catch {
+    return text;
+  }
 }
 
 const STAGE_RANK: Record<string, number> = { RequestReceived: 0, ResponseStarted: 1, ResponseComplete: 2, Panic: 3 };
 
+/**
+ * Whether a stage line should be kept instead of the one kept so far: a final stage, else the latest stage; between
+ * lines alike in both, the greater text, so that reading forwards or backwards keeps the same line.
+ */
 function better(candidate: StageLine, kept: Entry): boolean {
   const cf = isFinalStage(candidate.stage);
   const kf = isFinalStage(kept.stage);
   if (cf !== kf) return cf;
-  if (cf) return false;
   if (candidate.stageMs !== kept.stageMs) return candidate.stageMs > kept.stageMs;
-  return (STAGE_RANK[candidate.stage] ?? -1) > (STAGE_RANK[kept.stage] ?? -1);
+  const rank = (STAGE_RANK[candidate.stage] ?? -1) - (STAGE_RANK[kept.stage] ?? -1);
+  if (rank !== 0) return rank > 0;
+  return candidate.line.text > kept.line.text;
 }
+
+const MAX_CONFLICT_SAMPLES = 5;
 
 export class RequestAssembler {
   private readonly pending = new Map<string, Entry>();
@@ -82,6 +128,11 @@ export class RequestAssembler {
   outOfOrder = 0;
   /** requests released before their final stage because too many were pending */
   forced = 0;
+  /** stage lines read again, identical (a log copied twice, a re-run export): merged */
+  duplicateLines = 0;
+  /** stage lines of a request whose request fields differ from its other lines', or a stage logged twice differently */
+  conflictingLines = 0;
+  readonly conflictSamples: string[] = [];
 
   constructor(private readonly o: AssemblerOptions) {
     this.forwards = o.order === SortOrder.OLDEST_FIRST;
@@ -118,6 +169,12 @@ export class RequestAssembler {
     if (!this.wants(line.receivedMs, line.stageMs)) return;
     const kept = this.pending.get(line.auditID);
     if (kept) {
+      if (kept.seen.includes(line.line.text)) {
+        this.duplicateLines += 1;
+        return;
+      }
+      if (line.stage === kept.stage || requestFingerprint(line.line.text) !== requestFingerprint(kept.line.text)) this.conflict(line);
+      kept.seen.push(line.line.text);
       if (better(line, kept)) {
         kept.stage = line.stage;
         kept.stageMs = line.stageMs;
@@ -131,9 +188,14 @@ export class RequestAssembler {
       this.outOfOrder += 1;
       return;
     }
-    const entry: Entry = { auditID: line.auditID, receivedMs: line.receivedMs, stage: line.stage, stageMs: line.stageMs, line: line.line, record: line.record };
+    const entry: Entry = { auditID: line.auditID, receivedMs: line.receivedMs, stage: line.stage, stageMs: line.stageMs, line: line.line, record: line.record, seen: [line.line.text] };
     this.pending.set(line.auditID, entry);
     this.heap.push(entry);
+  }
+
+  private conflict(line: StageLine): void {
+    this.conflictingLines += 1;
+    if (this.conflictSamples.length < MAX_CONFLICT_SAMPLES && !this.conflictSamples.includes(line.auditID)) this.conflictSamples.push(line.auditID);
   }
 
   private settled(entry: Entry): boolean {

@@ -199,6 +199,16 @@ function noteAssembler(a: RequestAssembler, o: ReadOptions, stats: SourceStats):
     stats.notes.push(`${a.lateStages} stage line(s) logged more than ${o.lookaheadMs / 1000}s after their request (long-running watch/exec/logs) were not merged; those requests show their earlier stage`);
   }
   if (a.forced > 0) stats.notes.push(`${a.forced} request(s) released before their lookahead ended because more than ${o.maxPending} were pending`);
+  if (a.duplicateLines > 0) {
+    stats.duplicates += a.duplicateLines;
+    stats.notes.push(`${a.duplicateLines} stage line(s) read twice, identical (a log copied or exported again): merged`);
+  }
+  if (a.conflictingLines > 0) {
+    stats.idConflicts += a.conflictingLines;
+    stats.notes.push(
+      `${a.conflictingLines} stage line(s) share an auditID with a line that says something else of the request (user, verb, URI, source IPs, user agent or level), or log one stage twice differently: one request kept per auditID (its final stage, else its latest): ${a.conflictSamples.join(', ')}${a.conflictSamples.length === 5 ? ', …' : ''}`,
+    );
+  }
   if (a.outOfOrder > 0) stats.notes.push(`${a.outOfOrder} request(s) skipped: their first stage line came after later requests had been returned (lines out of order by more than ${o.jitterMs / 1000}s, or pending limit)`);
 }
 

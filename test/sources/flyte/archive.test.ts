@@ -95,6 +95,13 @@ describe('flyte archive: reading the exports', () => {
     expect(stats.bytesRead).toBeGreaterThan(0);
     // fz3 sits in two files: started once (from either copy), aborted from the later one
     expect(ids.filter((id) => id.startsWith('ml/production/fz3k9q2m1x#'))).toEqual(['ml/production/fz3k9q2m1x#aborted', 'ml/production/fz3k9q2m1x#created', 'ml/production/fz3k9q2m1x#started']);
+    // ...each from the latest copy (the REST list, read after the uctl array or before it), counted and said
+    for (const stage of ['created', 'started']) expect(events.find((e) => e.id === `ml/production/fz3k9q2m1x#${stage}`)?.raw).toHaveProperty('closure.created_at');
+    expect(stats.duplicates).toBe(2);
+    const newest = await collect(source, q(DAY, SortOrder.NEWEST_FIRST));
+    for (const stage of ['created', 'started']) expect(newest.events.find((e) => e.id === `ml/production/fz3k9q2m1x#${stage}`)?.raw).toHaveProperty('closure.created_at');
+    expect(newest.stats.duplicates).toBe(2);
+    expect(stats.notes).toContain("2 lifecycle event(s) came from more than one export of the same run: merged into one each, taken from the run's latest copy (closure.updated_at)");
     // raw is the record as read: camelCase from uctl, snake_case from the REST list
     const early = events.find((e) => e.id === 'ml/production/r01#created');
     expect(early?.raw).toHaveProperty('closure.createdAt');

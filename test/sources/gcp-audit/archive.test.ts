@@ -5,7 +5,8 @@ import { ConfigError } from '../../../src/config/errors';
 import { SortOrder, SourceError, type Source, type SourceQuery } from '../../../src/domain';
 import { gcpAuditDefinition } from '../../../src/sources/gcp-audit';
 import { GcpAuditArchiveSource } from '../../../src/sources/gcp-audit/reader';
-import { collect, defineSourceContract } from '../../contract/source-contract';
+import { QueryEngine } from '../../../src/query/engine';
+import { collect, defineSourceContract, merged } from '../../contract/source-contract';
 import { testDeps } from '../../helpers/deps';
 import { auditEntry, dataset, idOf, PROJECT, timeOf, type JsonObject } from './fixtures';
 import { sinkPath, writeSink } from './sink-writer';
@@ -67,6 +68,8 @@ defineSourceContract('gcp-audit archive', async () => {
     expected: entries.map((e) => ({ id: idOf(e), time: timeOf(e) })),
     window,
     malformed: 2,
+    // the entry the sink wrote twice: handed on, merged by the engine
+    duplicates: 1,
     failing: () => archive(path.join(root, 'missing')),
     // hours 08, 09 and 10 of activity and data_access, the A0 and S1 shards
     minRequests: 8,
@@ -81,8 +84,10 @@ describe('gcp-audit archive', () => {
     roots.push(root);
   });
 
-  it('reads every log folder present, sorts each hour, and drops a duplicate written twice', async () => {
-    const { events, stats } = await collect(archive(root), query());
+  it('reads every log folder present, sorts each hour, and hands on an entry written twice for the engine to merge', async () => {
+    const { events: copies, stats } = await collect(archive(root), query());
+    const events = merged(copies);
+    expect(copies.length - events.length).toBe(1);
     const expected = [...entries, policyDenied].sort((a, b) => timeOf(a) - timeOf(b) || (idOf(a) < idOf(b) ? -1 : 1)).map(idOf);
     expect(events.map((e) => e.id)).toEqual(expected);
     expect(events.find((e) => e.id === idOf(policyDenied))?.outcome).toBe('FAILURE');
@@ -94,8 +99,22 @@ describe('gcp-audit archive', () => {
     expect(stats.scanned).toBe(entries.length + 1 /* policy */ + 1 /* duplicate */ + 2 /* malformed */);
   });
 
+  it('merges the copy in the engine: one event, counted as a duplicate, the same on every page size', async () => {
+    const engine = new QueryEngine([archive(root)], { cursorSecret: 'test-secret', now: () => DAY_WINDOW.to });
+    const page = await engine.events({ window: DAY_WINDOW, first: 1000 });
+    expect(page.edges.filter((e) => e.event.id.endsWith('/1xq3f8cd2k9w'))).toMatchObject([{ duplicates: 1 }]);
+    expect(page.statuses[0].duplicates).toBe(1);
+    const ids: string[] = [];
+    for (let after: string | undefined, more = true; more; ) {
+      const p = await engine.events({ window: DAY_WINDOW, first: 1, after });
+      ids.push(...p.edges.map((e) => e.event.id));
+      [after, more] = [p.endCursor, p.hasNextPage];
+    }
+    expect(ids).toEqual(page.edges.map((e) => e.event.id));
+  });
+
   it('newest first: hours backwards, ties by id', async () => {
-    const { events } = await collect(archive(root, ['activity', 'data_access']), query(DAY_WINDOW, SortOrder.NEWEST_FIRST));
+    const events = merged((await collect(archive(root, ['activity', 'data_access']), query(DAY_WINDOW, SortOrder.NEWEST_FIRST))).events);
     const expected = [...entries].sort((a, b) => timeOf(b) - timeOf(a) || (idOf(a) < idOf(b) ? 1 : -1)).map(idOf);
     expect(events.map((e) => e.id)).toEqual(expected);
   });
@@ -103,7 +122,8 @@ describe('gcp-audit archive', () => {
   it('prunes by the hour in the file name and skips other days without listing them', async () => {
     const source = archive(root, ['activity', 'data_access']);
     const window = { from: new Date('2026-03-14T09:00:00Z'), to: new Date('2026-03-14T10:00:00Z') };
-    const { events, stats } = await collect(source, query(window));
+    const { events: copies, stats } = await collect(source, query(window));
+    const events = merged(copies);
     expect(events.map((e) => e.time.getUTCHours())).toEqual(events.map(() => 9));
     expect(events).toHaveLength(entries.filter((e) => String(e.timestamp).startsWith('2026-03-14T09')).length);
     // hour 09: activity S0 + S1 (the duplicate's shard) and data_access S0
@@ -149,7 +169,7 @@ describe('gcp-audit archive', () => {
       testDeps(),
     ) as Source;
     expect(viaSinkFolder.mode).toBe('archive');
-    const { events } = await collect(viaSinkFolder, query());
+    const events = merged((await collect(viaSinkFolder, query())).events);
     expect(events.length).toBe(entries.filter((e) => String(e.logName).endsWith('%2Factivity')).length);
     expect(() =>
       gcpAuditDefinition.create(ConfigNode.of({ id: 'g', type: 'gcp-audit', mode: 'archive', path: root, bucket: 'x' }, 'sources[0]'), { id: 'g', mode: 'archive' }, testDeps()),

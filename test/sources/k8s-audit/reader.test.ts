@@ -5,11 +5,12 @@ import { ConfigError } from '../../../src/config/errors';
 import { ConfigNode } from '../../../src/config/fields';
 import { Outcome, SortOrder, SourceError, newSourceStats, type AuditEvent, type SourceStats, type TimeWindow } from '../../../src/domain';
 import { K8sAuditFileSource, k8sAuditDefinition } from '../../../src/sources/k8s-audit';
+import { requestFingerprint } from '../../../src/sources/k8s-audit/assembler';
 import { scanLocation } from '../../../src/sources/k8s-audit/layout';
 import type { K8sAuditRecord } from '../../../src/sources/k8s-audit/record';
 import { DEFAULT_READ_OPTIONS, readEvents, type ReadOptions } from '../../../src/sources/k8s-audit/reader';
 import { testDeps } from '../../helpers/deps';
-import { HOUR, MINUTE, T0, auditId, backupName, linesOf, microTime, rmDir, rotate, tmpDir, writeArchive, type RequestSpec } from './fixtures';
+import { HOUR, MINUTE, T0, auditId, backupName, linesOf, microTime, rmDir, rotate, stageRecord, tmpDir, writeArchive, type RequestSpec } from './fixtures';
 
 function source(dir: string, options: Partial<ReadOptions> = {}): K8sAuditFileSource {
   return new K8sAuditFileSource('k8s', { location: { root: dir }, cluster: 'prod-eks' }, { ...DEFAULT_READ_OPTIONS, ...options });
@@ -126,6 +127,78 @@ describe('one event per request', () => {
     // the 10-minute watch ends at T0+10:40, inside the read range of a window ending at T0+10:00 (+ 95 s)
     const { stats } = await collect(source(dir), win(T0, T0 + 10 * MINUTE), SortOrder.OLDEST_FIRST);
     expect(stats.notes.join('\n')).toMatch(/1 stage line\(s\) logged more than 90s/);
+  });
+});
+
+describe('stage lines read twice, and lines that disagree', () => {
+  const base: RequestSpec[] = [
+    // read twice, both stages (a log copied into the folder's live file again)
+    { auditID: auditId(201), receivedMs: T0 + 10_000 },
+    // its ResponseComplete names another user: a different request under the same auditID
+    { auditID: auditId(202), receivedMs: T0 + 20_000 },
+    // a create: objectRef gains the name once the body was read, which is not a disagreement
+    { auditID: auditId(204), receivedMs: T0 + 40_000, verb: 'create' },
+    { auditID: auditId(205), receivedMs: T0 + 50_000 },
+  ];
+  const lines = linesOf(base);
+  const at = (id: number, stage: string) => lines.find((l) => l.text.includes(auditId(id)) && l.text.includes(`"stage":"${stage}"`))!;
+  const edit = (line: { stageMs: number; text: string }, change: (r: K8sAuditRecord) => void) => {
+    const r = JSON.parse(line.text) as K8sAuditRecord;
+    change(r);
+    return { stageMs: line.stageMs, text: JSON.stringify(r) };
+  };
+  const other202 = edit(at(202, 'ResponseComplete'), (r) => {
+    r.user = { username: 'system:serviceaccount:default:intruder' };
+  });
+  lines.splice(lines.indexOf(at(202, 'ResponseComplete')), 1, other202);
+  const named204 = edit(at(204, 'ResponseComplete'), (r) => {
+    r.objectRef = { ...r.objectRef!, name: 'web-0', uid: '5b3c1f0e-0000-4000-8000-000000000001' };
+  });
+  lines.splice(lines.indexOf(at(204, 'ResponseComplete')), 1, named204);
+  // ResponseComplete logged twice, differently (two outcomes for one request): whichever order, the same one kept
+  const twice = [
+    { stageMs: T0 + 30_015, text: JSON.stringify(stageRecord({ auditID: auditId(203), receivedMs: T0 + 30_000 }, 'ResponseComplete', 15, { code: 200 })) },
+    { stageMs: T0 + 30_015, text: JSON.stringify(stageRecord({ auditID: auditId(203), receivedMs: T0 + 30_000 }, 'ResponseComplete', 15, { code: 500 })) },
+  ];
+  const copies = lines.filter((l) => l.text.includes(auditId(201)));
+  const all = [...lines, ...twice, ...copies].sort((a, b) => a.stageMs - b.stageMs);
+  let dir: string;
+  beforeAll(() => {
+    dir = fresh('twice');
+    writeArchive(dir, [{ name: 'audit.log', lines: all.map((l) => l.text) }]);
+  });
+  const window = win(T0, T0 + MINUTE);
+
+  it.each([SortOrder.OLDEST_FIRST, SortOrder.NEWEST_FIRST])('%s: one event per auditID, copies counted as duplicates, disagreements counted and named', async (order) => {
+    const { events, stats } = await collect(source(dir), window, order);
+    expect(events.map((e) => e.id).sort()).toEqual([201, 202, 203, 204, 205].map((n) => auditId(n)));
+    expect(stats.duplicates).toBe(2);
+    expect(stats.idConflicts).toBe(2);
+    const notes = stats.notes.join('\n');
+    expect(notes).toContain('2 stage line(s) read twice, identical');
+    expect(notes).toContain(`2 stage line(s) share an auditID with a line that says something else of the request`);
+    expect(notes).toContain(auditId(202));
+    expect(notes).toContain(auditId(203));
+    expect(notes).not.toContain(auditId(204));
+  });
+
+  it('both orders keep the same line of each request', async () => {
+    const oldest = (await collect(source(dir), window, SortOrder.OLDEST_FIRST)).events;
+    const newest = (await collect(source(dir), window, SortOrder.NEWEST_FIRST)).events;
+    expect(newest.map((e) => e.raw)).toEqual(oldest.map((e) => e.raw).reverse());
+    const r203 = oldest.find((e) => e.id === auditId(203))!.raw as K8sAuditRecord;
+    expect(r203.responseStatus?.code).toBe(500);
+  });
+
+  it('takes the request fields from the line text, or by parsing a line in another key order', () => {
+    const rr = at(205, 'RequestReceived').text;
+    const rc = at(205, 'ResponseComplete').text;
+    expect(requestFingerprint(rr)).toBe(requestFingerprint(rc));
+    expect(requestFingerprint(rr)).toContain('"verb":"list"');
+    expect(requestFingerprint(other202.text)).not.toBe(requestFingerprint(at(202, 'RequestReceived').text));
+    const sorted = (text: string) => JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(text) as object).sort(([a], [b]) => (a < b ? -1 : 1))));
+    expect(requestFingerprint(sorted(rr))).toBe(requestFingerprint(sorted(rc)));
+    expect(requestFingerprint(sorted(other202.text))).not.toBe(requestFingerprint(sorted(at(202, 'RequestReceived').text)));
   });
 });
 
