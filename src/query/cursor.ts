@@ -51,25 +51,34 @@ const CURSOR_VERSION = 2;
 
 /**
  * Opaque, stateless, self-checking cursors: base64url(JSON) + HMAC. Any replica with the same secret can
- * serve the next page; a forged, truncated or foreign cursor is refused.
+ * serve the next page; a forged, truncated or foreign cursor is refused. Given several secrets, the first signs
+ * and every one verifies, so that a secret can be rotated without breaking the cursors clients hold.
  */
 export class CursorCodec {
-  constructor(private readonly secret: string) {}
+  private readonly secrets: readonly string[];
+
+  constructor(secrets: string | readonly string[]) {
+    this.secrets = typeof secrets === 'string' ? [secrets] : secrets;
+    if (this.secrets.length === 0 || this.secrets.some((s) => s === '')) throw new Error('CursorCodec: every cursor secret must be non-empty');
+  }
 
   encode(state: CursorState): string {
     const body = Buffer.from(
       JSON.stringify({ v: CURSOR_VERSION, k: [state.key.time, state.key.sourceId, state.key.eventId, state.key.digest], w: [state.window.from.getTime(), state.window.to.getTime()], d: state.digest }),
     ).toString('base64url');
-    return `${body}.${this.sign(body)}`;
+    return `${body}.${this.sign(body, this.secrets[0])}`;
   }
 
   decode(cursor: string, expectedDigest: string): CursorState {
     const bad = (why: string) => new AuditgraphError(ErrorCode.BAD_CURSOR, `after: ${why}; start again without \`after\``);
     const [body, mac, extra] = cursor.split('.');
     if (!body || !mac || extra !== undefined) throw bad('not a cursor this server issued');
-    const expected = Buffer.from(this.sign(body));
     const given = Buffer.from(mac);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw bad('the cursor has been altered, was issued to another caller, or by a server with another cursor secret');
+    const signedByOne = this.secrets.some((secret) => {
+      const expected = Buffer.from(this.sign(body, secret));
+      return expected.length === given.length && timingSafeEqual(expected, given);
+    });
+    if (!signedByOne) throw bad('the cursor has been altered, was issued to another caller, or by a server with another cursor secret');
     let parsed: { v?: unknown; k?: unknown; w?: unknown; d?: unknown };
     try {
       parsed = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
@@ -86,7 +95,7 @@ export class CursorCodec {
     return { key: { time: k[0], sourceId: k[1], eventId: k[2], digest: k[3] }, window: { from: new Date(w[0]), to: new Date(w[1]) }, digest: parsed.d };
   }
 
-  private sign(body: string): string {
-    return createHmac('sha256', this.secret).update(body).digest('base64url').slice(0, 32);
+  private sign(body: string, secret: string): string {
+    return createHmac('sha256', secret).update(body).digest('base64url').slice(0, 32);
   }
 }

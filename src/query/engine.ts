@@ -88,8 +88,8 @@ export interface QueryExplain {
 export interface EngineOptions {
   /** the longest a page may take; sources still running then are reported TIMED_OUT (default 30 s) */
   deadlineMs?: number;
-  /** the secret cursors are signed with; every replica must share it */
-  cursorSecret: string;
+  /** the secret cursors are signed with (several: the first signs, all verify); every replica must share them */
+  cursorSecret: string | readonly string[];
   now?: () => Date;
   /** widens `filter.identity` to every alias the configuration knows (see src/correlation) */
   expandIdentity?: (values: string[]) => string[];

@@ -28,7 +28,7 @@ function runs(ctx: RequestContext): RunService {
     () =>
       new RunService({
         engine: ctx.engine,
-        cursorSecret: ctx.config.query.cursorSecret,
+        cursorSecret: ctx.config.query.cursorSecrets,
         expandIdentity: (values) => expandIdentities(values, ctx.config.identity),
         signal: ctx.signal,
       }),

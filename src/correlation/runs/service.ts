@@ -13,7 +13,7 @@ import { DEFAULT_MARGIN, parseMargin, runWindow } from './window';
 export interface RunServiceOptions {
   engine: QueryEngine;
   /** the engine's cursor secret: runs cursors are signed like event cursors */
-  cursorSecret: string;
+  cursorSecret: string | readonly string[];
   /** widens an identity to every alias known (used by `runs(filter: {launchedBy})`) */
   expandIdentity?: (values: string[]) => string[];
   signal?: AbortSignal;
