@@ -115,6 +115,19 @@ export class ConfigNode {
   }
 
   /**
+   * An http(s) URL that a credential is sent to: plain `http://` only to a loopback host, where no one on the
+   * network can read the credential (or replay a signed request). Use `url` where nothing secret travels.
+   */
+  credentialUrl(name: string, credential = 'the credential'): string {
+    const v = this.url(name);
+    const u = new URL(v);
+    if (u.protocol === 'http:' && !isLoopbackHost(u.hostname)) {
+      throw new ConfigError(this.key(name), `${v} is plain http: ${credential} would cross the network in clear text; use https:// (plain http is allowed only to loopback: 127.0.0.1, ::1, localhost)`);
+    }
+    return v;
+  }
+
+  /**
    * A secret named by `<base>Env` (an environment variable) or `<base>File` (a file): never written in the
    * config itself. Returns undefined when neither is set and the secret is optional.
    */
@@ -154,6 +167,15 @@ export class ConfigNode {
       throw new ConfigError(this.key(k), `unknown key; expected one of ${keys.join(', ')}`);
     }
   }
+}
+
+/** 127.0.0.0/8, ::1 and `localhost`: names and addresses that never leave the machine. */
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  if (h === 'localhost' || h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
+  if (/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h)) return true;
+  // IPv4-mapped IPv6 loopback, as URL() writes it
+  return /^::ffff:(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|7f[0-9a-f]{2}:[0-9a-f]{1,4})$/.test(h);
 }
 
 function describe(v: unknown): string {

@@ -136,7 +136,7 @@ function parseOktaLookup(raw: unknown, at: string, ctx: IdentityConfigContext): 
     if (!found) throw new ConfigError(node.key('source'), `source ${JSON.stringify(source)} is not a live (mode: api) Okta source with an API token (SSWS): give orgUrl and tokenEnv/tokenFile instead`);
     return { ...found, rateLimitPerMinute };
   }
-  return { orgUrl: node.url('orgUrl'), token: node.secret('token', true) as string, rateLimitPerMinute, from: at };
+  return { orgUrl: node.credentialUrl('orgUrl', 'the Okta API token'), token: node.secret('token', true) as string, rateLimitPerMinute, from: at };
 }
 
 function parseKubernetesLookup(node: ConfigNode, ctx: IdentityConfigContext): KubernetesLookupConfig {
@@ -147,7 +147,7 @@ function parseKubernetesLookup(node: ConfigNode, ctx: IdentityConfigContext): Ku
   if (caFile !== undefined && !fs.existsSync(caFile)) throw new ConfigError(node.key('caFile'), `expected a readable file, got ${caFile}`);
   return {
     source,
-    server: node.url('server'),
+    server: node.credentialUrl('server', 'the Kubernetes token'),
     token: node.secret('token', true) as string,
     caFile,
     skipTlsVerify: node.boolean('insecureSkipTlsVerify', false),

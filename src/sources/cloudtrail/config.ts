@@ -48,7 +48,7 @@ function accountId(node: ConfigNode, key: string, value: string): string {
 export function parseApiConfig(node: ConfigNode): CloudTrailApiConfig {
   node.allowOnly([...COMMON_SOURCE_KEYS, ...API_KEYS]);
   const config: CloudTrailApiConfig = { region: region(node, 'region', node.string('region')) };
-  if (node.has('endpoint')) config.endpoint = node.url('endpoint');
+  if (node.has('endpoint')) config.endpoint = node.credentialUrl('endpoint', 'the AWS session token of every signed request');
   const account = node.optionalString('accountId');
   if (account !== undefined) config.accountId = accountId(node, 'accountId', account);
   const profile = node.optionalString('profile');

@@ -76,7 +76,8 @@ export function parseApiConfig(node: ConfigNode, id: string): FlyteApiConfig {
   node.allowOnly([...COMMON_SOURCE_KEYS, ...API_KEYS]);
   return {
     id,
-    endpoint: node.url('endpoint'),
+    // without a token nothing secret travels, and plain http to an internal Flyte is the user's choice
+    endpoint: node.has('tokenEnv') || node.has('tokenFile') ? node.credentialUrl('endpoint', 'the Flyte token') : node.url('endpoint'),
     token: node.secret('token', false),
     pairs: parseProjects(node),
     rateLimitPerSecond: node.number('rateLimitPerSecond', 10, { min: 0.1, max: 1000 }),

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { ConfigError } from '../../config/errors';
-import type { ConfigNode } from '../../config/fields';
+import { isLoopbackHost, type ConfigNode } from '../../config/fields';
 import { COMMON_SOURCE_KEYS } from '../definition';
 
 /** The four Cloud Audit Logs of a project (or folder, organization, billing account). */
@@ -111,6 +111,9 @@ export function parseApiConfig(node: ConfigNode): GcpAuditApiConfig {
   if (endpoint) config.apiEndpoint = endpoint;
   if (config.protocol === 'http' && !endpoint) {
     throw new ConfigError(node.key('protocol'), 'http is only for an explicit apiEndpoint (loopback or a private endpoint); logging.googleapis.com needs https');
+  }
+  if (config.protocol === 'http' && endpoint && !isLoopbackHost(endpoint.host)) {
+    throw new ConfigError(node.key('protocol'), `http to ${endpoint.host} would send the Google credential in clear text; use https (plain http is allowed only to loopback: 127.0.0.1, ::1, localhost)`);
   }
   const token = node.secret('accessToken', false);
   if (token !== undefined) config.accessToken = token;

@@ -32,7 +32,7 @@ const ARCHIVE_KEYS = ['path', 'orgUrl'] as const;
 
 export function parseApiConfig(node: ConfigNode, id: string): OktaApiConfig {
   node.allowOnly([...COMMON_SOURCE_KEYS, ...API_KEYS]);
-  const orgUrl = node.url('orgUrl');
+  const orgUrl = node.credentialUrl('orgUrl', 'the Okta credential');
   const mode = node.oneOf('authorizationMode', ['SSWS', 'PrivateKey'] as const, 'SSWS');
   let auth: OktaAuth;
   if (mode === 'SSWS') {
