@@ -1,7 +1,8 @@
-import { isIP } from 'node:net';
 import { SourceKind, type Source } from '../domain';
 import { ConfigError } from './errors';
-import type { ConfigNode } from './fields';
+import { isLoopbackHost, type ConfigNode } from './fields';
+
+export { isLoopbackHost };
 
 /** Asymmetric JWS algorithms a JWKS can verify; `none` and the shared-secret HS* family are never accepted. */
 export const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'] as const;
@@ -57,14 +58,6 @@ export interface AuthConfig {
 
 const ROLE_NAME = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,62}$/;
 const KINDS = Object.values(SourceKind) as string[];
-
-/** Whether a host name or address is this machine's loopback (127.0.0.0/8, ::1, localhost). */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  if (h === 'localhost' || h.endsWith('.localhost')) return true;
-  if (isIP(h) === 4) return h.startsWith('127.');
-  return h === '::1' || h === '::ffff:127.0.0.1';
-}
 
 /** An https URL, or http to loopback only: keys fetched over plain http could be swapped by anyone on the path. */
 function secureUrl(node: ConfigNode, name: string): string {

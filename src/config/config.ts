@@ -5,11 +5,30 @@ import type { Source } from '../domain';
 export interface ServerConfig {
   host: string;
   port: number;
+  /**
+   * Host header names served besides IP addresses and localhost (DNS-rebinding protection): exact names, or
+   * `.example.com` for a domain and every name under it; `'*'` serves any name.
+   */
+  allowedHosts: string[] | '*';
+  /** whether the schema can be introspected (the explorer needs it) */
+  introspection: boolean;
+}
+
+export interface LimitsConfig {
+  /** the largest request body read, in bytes; larger ones get 413 */
+  maxBodyBytes: number;
+}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface LoggingConfig {
+  level: LogLevel;
 }
 
 export interface QueryConfig {
   deadlineMs: number;
-  cursorSecret: string;
+  /** the first signs new cursors, all are accepted (rotation) */
+  cursorSecrets: string[];
   /** false when the secret was made up at start-up: cursors then die with the process */
   cursorSecretConfigured: boolean;
 }
@@ -20,6 +39,8 @@ export interface AppConfig {
   origin: string;
   sources: Source[];
   server: ServerConfig;
+  limits: LimitsConfig;
+  logging: LoggingConfig;
   query: QueryConfig;
   identity: IdentityConfig;
   /** authentication and roles (`auth:`) */

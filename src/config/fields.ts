@@ -169,10 +169,10 @@ export class ConfigNode {
   }
 }
 
-/** 127.0.0.0/8, ::1 and `localhost`: names and addresses that never leave the machine. */
+/** 127.0.0.0/8, ::1, `localhost` and `*.localhost` (RFC 6761): names and addresses that never leave the machine. */
 export function isLoopbackHost(hostname: string): boolean {
   const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  if (h === 'localhost' || h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
+  if (h === 'localhost' || h.endsWith('.localhost') || h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
   if (/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h)) return true;
   // IPv4-mapped IPv6 loopback, as URL() writes it
   return /^::ffff:(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|7f[0-9a-f]{2}:[0-9a-f]{1,4})$/.test(h);

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { parseIdentityConfig } from '../correlation/identity-config';
@@ -8,9 +7,11 @@ import { definitionOf, SOURCE_DEFINITIONS } from '../sources/registry';
 import { parseAuthConfig } from './auth';
 import type { AppConfig } from './config';
 import { ConfigError } from './errors';
+import { parseCursorSecrets } from './cursor-secrets';
 import { ConfigNode } from './fields';
+import { parseLimitsConfig, parseLoggingConfig, parseServerConfig } from './server';
 
-const TOP_KEYS = ['sources', 'identity', 'server', 'query', 'auth'] as const;
+const TOP_KEYS = ['sources', 'identity', 'server', 'limits', 'logging', 'query', 'auth'] as const;
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
 /** Builds every source of a `sources:` list, checking ids, types and modes before each source's own keys. */
@@ -37,22 +38,19 @@ export function configFromDocument(doc: unknown, origin: string, deps: SourceDep
   if (entries.length === 0) throw new ConfigError('sources', 'expected at least one source');
   const sources = buildSources(entries, deps);
 
-  const server = root.child('server');
-  server?.allowOnly(['host', 'port']);
-  const port = env.PORT ? Number(env.PORT) : (server?.number('port', 4000, { min: 0, max: 65535, integer: true }) ?? 4000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('PORT (environment)', `expected a port number, got ${JSON.stringify(env.PORT)}`);
-
   const query = root.child('query');
-  query?.allowOnly(['deadlineMs', 'cursorSecretEnv', 'cursorSecretFile']);
-  const configured = query?.secret('cursorSecret', false) ?? env.AUDITGRAPH_CURSOR_SECRET;
+  query?.allowOnly(['deadlineMs', 'cursorSecretEnv', 'cursorSecretFile', 'cursorSecrets']);
+  const cursor = parseCursorSecrets(query, env);
   return {
     origin,
     sources,
-    server: { host: env.HOST ?? server?.optionalString('host') ?? '127.0.0.1', port },
+    server: parseServerConfig(root.child('server'), env),
+    limits: parseLimitsConfig(root.child('limits')),
+    logging: parseLoggingConfig(root.child('logging'), env),
     query: {
       deadlineMs: query?.number('deadlineMs', 30_000, { min: 100, max: 600_000, integer: true }) ?? 30_000,
-      cursorSecret: configured ?? randomBytes(32).toString('base64url'),
-      cursorSecretConfigured: configured !== undefined,
+      cursorSecrets: cursor.secrets,
+      cursorSecretConfigured: cursor.configured,
     },
     identity: parseIdentityConfig(root.value.identity, { sources: entries }),
     auth: parseAuthConfig(root.child('auth'), sources),

@@ -283,7 +283,7 @@ export class QueryEngine {
    * The same engine over some of its sources, signing cursors with another secret: one caller's view, made
    * per request by the server once it knows what the caller may see (src/server/auth).
    */
-  view(sources: readonly Source[], cursorSecret: string): QueryEngine {
+  view(sources: readonly Source[], cursorSecret: string | readonly string[]): QueryEngine {
     if (cursorSecret === this.opts.cursorSecret && sources.length === this.sources.length && sources.every((s, i) => s === this.sources[i])) return this;
     return new QueryEngine(sources, { ...this.opts, cursorSecret });
   }

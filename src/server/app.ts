@@ -1,21 +1,23 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
-import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError } from 'graphql';
+import type { Logger } from 'pino';
 import type { AppConfig } from '../config/config';
 import { expandIdentities } from '../correlation/expand';
-import { AuditgraphError } from '../domain';
 import { QueryEngine } from '../query/engine';
-import type { RequestContext } from '../resolvers/context';
 import { buildAuditgraphSchema } from '../schema/build';
 import { authAtStartup } from './auth/listen';
-import { sendRefusal } from './auth/refusal';
-import { depthLimit } from './depth-limit';
+import { createLogger } from './logger';
+import { Pipeline } from './pipeline';
+import { useAuthentication } from './plugins/use-authentication';
+import { useGraphQL } from './plugins/use-graphql';
+import { useHealth } from './plugins/use-health';
+import { useHostCheck } from './plugins/use-host-check';
+import { useQueryLimits } from './plugins/use-query-limits';
+import { useRequestLog } from './plugins/use-request-log';
+import type { ServerPlugin } from './plugins/types';
 import { RequestContexts } from './request-context';
 
-const MAX_BODY_BYTES = 1_000_000;
-const MAX_QUERY_DEPTH = 12;
+export { formatError } from './graphql/format-error';
 
 export interface RunningServer {
   url: string;
@@ -25,135 +27,84 @@ export interface RunningServer {
   contexts: RequestContexts;
   /** start-up lines: how callers are authenticated, and what could not be checked yet */
   notices: string[];
-  close(): Promise<void>;
+  logger: Logger;
+  /**
+   * Stops taking requests, lets those in flight finish (a page being read completes and is sent) for up to
+   * `graceMs`, then stops what is left.
+   */
+  close(opts?: { graceMs?: number }): Promise<void>;
 }
 
-/** Puts our error codes in `extensions.code`; anything unexpected keeps Apollo's INTERNAL_SERVER_ERROR. */
-export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const original = unwrapResolverError(error);
-  if (original instanceof AuditgraphError) {
-    return { ...formatted, message: original.message, extensions: { ...formatted.extensions, code: original.code, ...original.details } };
-  }
-  return formatted;
+export interface StartOptions {
+  port?: number;
+  host?: string;
+  /** where the server logs (default: JSON lines on stdout at `logging.level`) */
+  logger?: Logger;
 }
 
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error('body too large'));
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function send(res: http.ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify(body));
-}
-
-/** Starts the HTTP server: POST/GET /graphql (Apollo Server), GET /healthz. */
-export async function startServer(config: AppConfig, opts: { port?: number; host?: string } = {}): Promise<RunningServer> {
+/**
+ * The server, assembled from its plugins in request order: request id and log, Host check, authentication,
+ * then the routes (/healthz, /graphql). Each concern is one `useX(options)` plugin in src/server/plugins.
+ */
+export async function startServer(config: AppConfig, opts: StartOptions = {}): Promise<RunningServer> {
+  const logger = opts.logger ?? createLogger(config.logging);
   const host = opts.host ?? config.server.host;
   // refuses, before anything starts, to serve a non-loopback address without authentication
   const notices = [authAtStartup(config.auth, host), ...config.auth.warnings.map((w) => `warning: ${w}`)];
   const engine = new QueryEngine(config.sources, {
     deadlineMs: config.query.deadlineMs,
-    cursorSecret: config.query.cursorSecret,
+    cursorSecret: config.query.cursorSecrets,
     expandIdentity: (values) => expandIdentities(values, config.identity),
   });
-  const apollo = new ApolloServer<RequestContext>({
-    schema: await buildAuditgraphSchema(),
-    formatError,
-    validationRules: [depthLimit(MAX_QUERY_DEPTH)],
-    introspection: true,
-    // stack traces name our files and the SDKs' internals: only for whoever runs the server with AUDITGRAPH_DEBUG=1
-    includeStacktraceInErrorResponses: process.env.AUDITGRAPH_DEBUG === '1',
-  });
-  await apollo.start();
   const contexts = new RequestContexts(config, engine);
   await contexts.authenticator.oidc?.prepare().catch((err: Error) => notices.push(`warning: ${err.message}; tokens are refused (503) until the issuer answers`));
 
-  const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
-      // which sources exist is for callers who may see them
-      send(res, 200, contexts.authenticator.required ? { status: 'ok' } : { status: 'ok', sources: config.sources.map((s) => s.id) });
-      return;
-    }
-    if (url.pathname !== '/graphql') {
-      send(res, 404, { error: `no route ${url.pathname}; the API is at /graphql` });
-      return;
-    }
-    const clientGone = new AbortController();
-    res.on('close', () => {
-      if (!res.writableFinished) clientGone.abort(new Error('client disconnected'));
-    });
-    const authorized = await contexts.fromHttp(req, clientGone.signal);
-    if (!authorized.ok) {
-      sendRefusal(res, authorized.refusal);
-      return;
-    }
-    let body: unknown;
-    if (req.method === 'POST') {
-      let text: string;
-      try {
-        text = await readBody(req);
-      } catch {
-        send(res, 413, { errors: [{ message: `request body over ${MAX_BODY_BYTES} bytes`, extensions: { code: 'BAD_REQUEST' } }] });
-        return;
-      }
-      try {
-        body = text ? JSON.parse(text) : {};
-      } catch {
-        send(res, 400, { errors: [{ message: 'request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
-        return;
-      }
-    }
-    const headers = new HeaderMap();
-    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
-    const httpGraphQLRequest: HTTPGraphQLRequest = { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body };
+  const plugins: ServerPlugin[] = [
+    useRequestLog(),
+    useHostCheck({ allowedHosts: config.server.allowedHosts, listenHost: host }),
+    useAuthentication({ contexts }),
+    useHealth({ sources: config.sources, showSources: !contexts.authenticator.required }),
+    useQueryLimits(),
+  ];
+  plugins.push(
+    await useGraphQL({
+      schema: await buildAuditgraphSchema(),
+      config,
+      contributions: plugins.flatMap((p) => (p.graphql ? [p.graphql] : [])),
+    }),
+  );
 
-    const result = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => authorized.context });
-    const outHeaders: Record<string, string> = {};
-    for (const [k, v] of result.headers) outHeaders[k] = v;
-    res.writeHead(result.status ?? 200, outHeaders);
-    if (result.body.kind === 'complete') {
-      res.end(result.body.string);
-    } else {
-      for await (const chunk of result.body.asyncIterator) res.write(chunk);
-      res.end();
-    }
-  };
-
-  const server = http.createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) send(res, 500, { errors: [{ message: (err as Error).message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
-      else res.destroy();
-    });
-  });
+  const pipeline = new Pipeline(plugins, logger);
+  const server = http.createServer(pipeline.listener);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? config.server.port, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+
+  let closing: Promise<void> | undefined;
+  const close = async (graceMs: number): Promise<void> => {
+    pipeline.drain();
+    for (const p of plugins) p.onDrain?.();
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    if (!(await pipeline.idle(graceMs))) {
+      logger.warn({ requestsInFlight: pipeline.requestsInFlight, graceMs }, 'stopping requests still running after the shutdown grace period');
+      pipeline.abortAll('the server is shutting down');
+      await pipeline.idle(1_000);
+    }
+    server.closeAllConnections();
+    await closed;
+    for (const p of [...plugins].reverse()) await p.onClose?.();
+  };
   return {
-    url: `http://${host}:${port}/graphql`,
+    url: `http://${urlHost}:${port}/graphql`,
     port,
     engine,
     contexts,
     notices,
-    close: async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
-      await apollo.stop();
-    },
+    logger,
+    close: (o = {}) => (closing ??= close(o.graceMs ?? config.query.deadlineMs + 5_000)),
   };
 }

@@ -6,6 +6,7 @@ import { Limiters } from '../query/limiter';
 import { demoConfigDocument, defaultDemoRoot } from '../demo/document';
 import { ensureDemo } from '../demo/ensure';
 import { startServer } from './app';
+import { createLogger } from './logger';
 import { runtime } from './runtime';
 
 function configPath(argv: string[], env: NodeJS.ProcessEnv): string | undefined {
@@ -31,42 +32,55 @@ export async function resolveConfig(argv: string[], env: NodeJS.ProcessEnv, deps
 }
 
 async function main(): Promise<void> {
-  const log = (line: string) => process.stderr.write(`auditgraph: ${line}\n`);
   const running = runtime();
-  log(`auditgraph ${running.auditgraph} on Node ${running.node}`);
-  if (running.warning) log(`warning: ${running.warning}`);
   const deps: SourceDeps = { limiters: new Limiters(), now: () => new Date() };
+  // until the config names the log level, start-up lines go to a logger at info
+  let logger = createLogger({ level: 'info' });
+  logger.info({ version: running.auditgraph, node: running.node }, `auditgraph ${running.auditgraph} on Node ${running.node}`);
+  if (running.warning) logger.warn(running.warning);
   let config: AppConfig;
   try {
-    config = await resolveConfig(process.argv.slice(2), process.env, deps, log);
+    config = await resolveConfig(process.argv.slice(2), process.env, deps, (line) => logger.info(line));
   } catch (err) {
     if (err instanceof ConfigError) {
-      log(`cannot start: ${err.message}`);
+      // for the person at the terminal, and as a log line for the platform that started us
+      process.stderr.write(`auditgraph: cannot start: ${err.message}\n`);
+      logger.fatal({ configKey: err.key }, `cannot start: ${err.message}`);
       process.exit(2);
     }
     throw err;
   }
+  logger = createLogger(config.logging);
   if (!config.query.cursorSecretConfigured) {
-    log('no cursor secret configured (query.cursorSecretEnv or AUDITGRAPH_CURSOR_SECRET): cursors are valid for this process only');
+    logger.warn('no cursor secret configured (query.cursorSecretEnv, query.cursorSecrets or AUDITGRAPH_CURSOR_SECRET): cursors are valid for this process only, and a replica or a restart refuses them');
   }
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer(config);
+    server = await startServer(config, { logger });
   } catch (err) {
     if (err instanceof ConfigError) {
-      log(`cannot start: ${err.message}`);
+      process.stderr.write(`auditgraph: cannot start: ${err.message}\n`);
+      logger.fatal({ configKey: err.key }, `cannot start: ${err.message}`);
       process.exit(2);
     }
     throw err;
   }
-  for (const notice of server.notices) log(notice);
-  log(`${config.sources.length} sources from ${config.origin}: ${config.sources.map((s) => `${s.id} (${s.type}/${s.mode})`).join(', ')}`);
-  log(`GraphQL at ${server.url}, health at ${server.url.replace(/\/graphql$/, '/healthz')}`);
-  const stop = () => {
-    void server.close().then(() => process.exit(0));
+  for (const notice of server.notices) {
+    if (notice.startsWith('warning: ')) logger.warn(notice.slice('warning: '.length));
+    else logger.info(notice);
+  }
+  logger.info({ sources: config.sources.map((s) => ({ id: s.id, type: s.type, mode: s.mode })), origin: config.origin }, `${config.sources.length} sources from ${config.origin}: ${config.sources.map((s) => `${s.id} (${s.type}/${s.mode})`).join(', ')}`);
+  logger.info({ url: server.url }, `GraphQL at ${server.url}, health at ${server.url.replace(/\/graphql$/, '/healthz')}`);
+  const stop = (signal: NodeJS.Signals) => {
+    logger.info({ signal }, `${signal}: finishing the requests in flight, then stopping`);
+    void server.close().then(() => {
+      logger.info('stopped');
+      logger.flush();
+      process.exit(0);
+    });
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
 }
 
 if (require.main === module) void main();

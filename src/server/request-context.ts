@@ -45,8 +45,9 @@ export class RequestContexts {
   /** The context of a caller already authenticated (or of an embedded use, with the access given). */
   forCaller(caller: Caller, access: Access, signal: AbortSignal, client: ClientInfo = {}): RequestContext {
     const view = this.views.of(access);
-    const cursorSecret = callerCursorSecret(this.config.query.cursorSecret, caller);
-    const config: AppConfig = { ...view, query: { ...view.query, cursorSecret } };
-    return createRequestContext(this.engine.view(view.sources, cursorSecret), config, signal, { caller, access, client });
+    // every configured secret (rotation) derives the caller's own, in the same order: the first still signs
+    const cursorSecrets = this.config.query.cursorSecrets.map((secret) => callerCursorSecret(secret, caller));
+    const config: AppConfig = { ...view, query: { ...view.query, cursorSecrets } };
+    return createRequestContext(this.engine.view(view.sources, cursorSecrets), config, signal, { caller, access, client });
   }
 }

@@ -22,12 +22,13 @@ function materialise(node: unknown, env: Record<string, string>): unknown {
       fs.mkdirSync(dir, { recursive: true });
       out[key] = dir;
     } else if (key.endsWith('Env') && typeof value === 'string') {
-      env[value] = `example-${value.toLowerCase()}`;
+      // long enough for any secret's minimum (a cursor secret needs 32 characters)
+      env[value] = `example-${value.toLowerCase()}-0123456789abcdef0123456789abcdef`;
       out[key] = value;
     } else if (key.endsWith('File') && typeof value === 'string') {
       const file = path.join(scratch, value.replace(/[^A-Za-z0-9.]+/g, '_'));
       // a CA file is checked for PEM when the config loads; a secret file only for being readable and non-empty
-      fs.writeFileSync(file, key === 'caFile' ? '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n' : 'example secret\n');
+      fs.writeFileSync(file, key === 'caFile' ? '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n' : 'example secret 0123456789abcdef0123456789abcdef\n');
       out[key] = file;
     } else out[key] = materialise(value, env);
   }

@@ -2,12 +2,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
+import type { Logger } from 'pino';
 import { configFromDocument } from '../../src/config/load';
 import { demoConfigDocument } from '../../src/demo/document';
 import { ensureDemo } from '../../src/demo/ensure';
 import type { DemoManifest } from '../../src/demo/manifest';
 import { startServer, type RunningServer } from '../../src/server/app';
 import { testDeps } from '../helpers/deps';
+import { quietLogger } from '../helpers/logs';
 
 /** One demo for every end-to-end test file (deterministic, rebuilt only when the generator changes). */
 export const E2E_DEMO_ROOT = path.join(os.tmpdir(), 'auditgraph-e2e-demo');
@@ -30,20 +32,21 @@ export class DemoServer {
   }
 
   /**
-   * The demo config with top-level keys added or replaced (`auth`, `redaction`, …; `sources` may be a function of
-   * the demo's), on a loopback port.
+   * The demo config with top-level keys added or replaced (`auth`, `redaction`, `server`, `limits`…; `sources` may
+   * be a function of the demo's), on a loopback port; `opts.logger` receives the server's log (default: silent).
    */
   static async startWith(
     extra: Record<string, unknown> & { sources?: (demo: Record<string, unknown>[]) => Record<string, unknown>[] },
     env: NodeJS.ProcessEnv = {},
     headers: Record<string, string> = {},
+    opts: { logger?: Logger } = {},
   ): Promise<DemoServer> {
     const manifest = await ensureDemo(E2E_DEMO_ROOT);
     const base = demoConfigDocument(E2E_DEMO_ROOT);
     const { sources, ...rest } = extra;
     const doc = { ...base, ...rest, sources: sources ? sources(base.sources) : base.sources };
     const config = configFromDocument(doc, `demo:${E2E_DEMO_ROOT}`, testDeps(), env);
-    const server = await startServer(config, { port: 0, host: '127.0.0.1' });
+    const server = await startServer(config, { port: 0, host: '127.0.0.1', logger: opts.logger ?? quietLogger() });
     const demo = new DemoServer(server, manifest);
     demo.headers = headers;
     return demo;

@@ -56,13 +56,14 @@ function startCompiledServer(configPath: string, env: NodeJS.ProcessEnv): Promis
     env: { PATH: process.env.PATH, HOME: os.tmpdir(), PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // the log (JSON lines on stdout) and anything Node itself prints (stderr), in one string
   let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stderr += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${stderr}`)), 20_000);
-    child.stderr.on('data', (c: Buffer) => {
+    child.stdout.on('data', (c: Buffer) => {
       stderr += c.toString();
-      const m = /GraphQL at (http:\/\/[^\s,]+)/.exec(stderr);
+      const m = /GraphQL at (http:\/\/[^\s,"]+)/.exec(stderr);
       if (m) {
         clearTimeout(timer);
         resolve({
@@ -113,7 +114,8 @@ describe('the compiled server on Node 24', () => {
       expect(await server.stop()).toBe(0);
     }
     const stderr = server.stderr();
-    expect(stderr).toContain(`auditgraph: auditgraph ${runtime().auditgraph} on Node ${process.version}`);
+    const lines = stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string; level: number });
+    expect(lines.map((l) => l.msg)).toContain(`auditgraph ${runtime().auditgraph} on Node ${process.version}`);
     expect(stderr).not.toMatch(/Warning|deprecat|EBADENGINE|NodeVersionSupport/i);
   }, 60_000);
 });

@@ -6,6 +6,7 @@ import { AliasKind, type AuditEvent } from '../../../src/domain';
 import { QueryEngine } from '../../../src/query/engine';
 import { createRequestContext, type RequestContext } from '../../../src/resolvers/context';
 import { buildAuditgraphSchema } from '../../../src/schema/build';
+import { appConfigWith } from '../../helpers/app-config';
 import { FakeKubeApiServer } from './fake-kube-apiserver';
 import { FakeOkta } from './fake-okta';
 import * as r from './records';
@@ -69,7 +70,7 @@ describe('identity(ref) and Actor.identity over an engine, with loopback lookups
       },
       ...extra,
     });
-    const config: AppConfig = { origin: 'test', sources, server: { host: '127.0.0.1', port: 0 }, query: { deadlineMs: 30_000, cursorSecret: 'test', cursorSecretConfigured: true }, identity, auth: { mode: 'unset', apiKeys: [], roles: [], warnings: [] } };
+    const config: AppConfig = appConfigWith(sources, { identity });
     return createRequestContext(new QueryEngine(sources, { cursorSecret: 'test' }), config, new AbortController().signal);
   }
 

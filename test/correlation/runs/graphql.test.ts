@@ -1,4 +1,5 @@
 import { startServer, type RunningServer } from '../../../src/server/app';
+import { quietLogger } from '../../helpers/logs';
 import { buildScenario, type Scenario } from './scenario';
 
 /** What a client sees of run errors over HTTP (the demo's run names are all unique, this scenario's are not). */
@@ -8,7 +9,7 @@ let server: RunningServer;
 
 beforeAll(async () => {
   scenario = buildScenario();
-  server = await startServer(scenario.config, { port: 0, host: '127.0.0.1' });
+  server = await startServer(scenario.config, { port: 0, host: '127.0.0.1', logger: quietLogger() });
 });
 afterAll(async () => {
   await server?.close();

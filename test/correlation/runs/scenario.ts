@@ -393,15 +393,15 @@ export function buildScenario(): Scenario {
     },
     `test:${root}`,
     testDeps(),
-    { AUDITGRAPH_CURSOR_SECRET: 'runs-test-secret' },
+    { AUDITGRAPH_CURSOR_SECRET: 'runs-test-secret-runs-test-secret' },
   );
-  const engine = new QueryEngine(config.sources, { cursorSecret: config.query.cursorSecret });
+  const engine = new QueryEngine(config.sources, { cursorSecret: config.query.cursorSecrets });
   return {
     root,
     config,
     engine,
     service: (signal) =>
-      new RunService({ engine, cursorSecret: config.query.cursorSecret, expandIdentity: (v) => expandIdentities(v, config.identity), signal }),
+      new RunService({ engine, cursorSecret: config.query.cursorSecrets, expandIdentity: (v) => expandIdentities(v, config.identity), signal }),
     cleanup: () => fs.rmSync(root, { recursive: true, force: true }),
   };
 }

@@ -1,0 +1,59 @@
+import type { LimitsConfig, LoggingConfig, LogLevel, ServerConfig } from './config';
+import { ConfigError } from './errors';
+import type { ConfigNode } from './fields';
+
+export const SERVER_KEYS = ['host', 'port', 'allowedHosts', 'introspection'] as const;
+export const LIMITS_KEYS = ['maxBodyBytes'] as const;
+export const LOGGING_KEYS = ['level'] as const;
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+const HOST_NAME = /^\.?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+function allowedHosts(node: ConfigNode | undefined): string[] | '*' {
+  if (!node?.has('allowedHosts')) return [];
+  const raw = node.value.allowedHosts;
+  if (raw === '*') return '*';
+  const list = node.stringList('allowedHosts');
+  if (list.includes('*')) return '*';
+  return list.map((h, i) => {
+    const name = h.toLowerCase();
+    if (!HOST_NAME.test(name)) {
+      throw new ConfigError(node.key(`allowedHosts[${i}]`), `expected a host name such as auditgraph.corp.com (or .corp.com for the domain and every name under it), without scheme or port, got ${JSON.stringify(h)}`);
+    }
+    return name;
+  });
+}
+
+/** `server:`, with HOST and PORT from the environment winning. */
+export function parseServerConfig(node: ConfigNode | undefined, env: NodeJS.ProcessEnv): ServerConfig {
+  node?.allowOnly(SERVER_KEYS);
+  const port = env.PORT ? Number(env.PORT) : (node?.number('port', 4000, { min: 0, max: 65535, integer: true }) ?? 4000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('PORT (environment)', `expected a port number, got ${JSON.stringify(env.PORT)}`);
+  return {
+    host: env.HOST ?? node?.optionalString('host') ?? '127.0.0.1',
+    port,
+    allowedHosts: allowedHosts(node),
+    introspection: node?.boolean('introspection', true) ?? true,
+  };
+}
+
+export const DEFAULT_LIMITS: LimitsConfig = { maxBodyBytes: 1_000_000 };
+
+/** `limits:`: what one request may cost the server. */
+export function parseLimitsConfig(node: ConfigNode | undefined): LimitsConfig {
+  node?.allowOnly(LIMITS_KEYS);
+  return {
+    maxBodyBytes: node?.number('maxBodyBytes', DEFAULT_LIMITS.maxBodyBytes, { min: 1024, max: 100_000_000, integer: true }) ?? DEFAULT_LIMITS.maxBodyBytes,
+  };
+}
+
+/** `logging:`, with AUDITGRAPH_LOG_LEVEL from the environment winning. */
+export function parseLoggingConfig(node: ConfigNode | undefined, env: NodeJS.ProcessEnv): LoggingConfig {
+  node?.allowOnly(LOGGING_KEYS);
+  const fromEnv = env.AUDITGRAPH_LOG_LEVEL;
+  if (fromEnv !== undefined && fromEnv !== '') {
+    if (!(LOG_LEVELS as readonly string[]).includes(fromEnv)) throw new ConfigError('AUDITGRAPH_LOG_LEVEL (environment)', `expected one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(fromEnv)}`);
+    return { level: fromEnv as LogLevel };
+  }
+  return { level: node?.oneOf('level', LOG_LEVELS, 'info') ?? 'info' };
+}
