@@ -284,7 +284,9 @@ export class QueryEngine {
    * per request by the server once it knows what the caller may see (src/server/auth).
    */
   view(sources: readonly Source[], cursorSecret: string | readonly string[]): QueryEngine {
-    if (cursorSecret === this.opts.cursorSecret && sources.length === this.sources.length && sources.every((s, i) => s === this.sources[i])) return this;
+    const secrets = (s: string | readonly string[]) => (typeof s === 'string' ? [s] : s);
+    const sameSecrets = secrets(cursorSecret).join('\u0000') === secrets(this.opts.cursorSecret).join('\u0000');
+    if (sameSecrets && sources.length === this.sources.length && sources.every((s, i) => s === this.sources[i])) return this;
     return new QueryEngine(sources, { ...this.opts, cursorSecret });
   }
 
