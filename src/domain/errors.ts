@@ -3,6 +3,8 @@ export enum ErrorCode {
   BAD_WINDOW = 'BAD_WINDOW',
   BAD_FILTER = 'BAD_FILTER',
   BAD_PAGE_SIZE = 'BAD_PAGE_SIZE',
+  /** a histogram asked for no buckets, or too many */
+  BAD_BUCKETS = 'BAD_BUCKETS',
   BAD_CURSOR = 'BAD_CURSOR',
   UNKNOWN_SOURCE = 'UNKNOWN_SOURCE',
   NO_SOURCES = 'NO_SOURCES',

@@ -98,7 +98,7 @@ export interface EngineOptions {
 const MAX_CONFLICT_SAMPLES = 5;
 
 /** One source's part in one page: its stream, its counters and how it ended. */
-class SourceRun {
+export class SourceRun {
   readonly stats: SourceStats = newSourceStats();
   readonly started = performance.now();
   ended?: number;
@@ -265,7 +265,7 @@ function validateFilter(filter: EventFilter): void {
 /** Fans a query out to every selected source, merges their ordered streams, and pages with stateless cursors. */
 export class QueryEngine {
   private readonly cursors: CursorCodec;
-  private readonly deadlineMs: number;
+  readonly deadlineMs: number;
   private readonly now: () => Date;
   private readonly expandIdentity: (values: string[]) => string[];
 
@@ -294,8 +294,8 @@ export class QueryEngine {
     return this.sources.find((s) => s.id === id);
   }
 
-  /** Validates everything before any upstream call, and plans each selected source. */
-  private prepare(req: EventsRequest) {
+  /** Validates everything before any upstream call, and plans each selected source (also used by the histogram). */
+  prepare(req: EventsRequest) {
     const asked = req.filter ?? {};
     const order = req.order ?? SortOrder.NEWEST_FIRST;
     const first = req.first ?? 100;
