@@ -14,6 +14,7 @@ import { useHealth } from './plugins/use-health';
 import { useHostCheck } from './plugins/use-host-check';
 import { useQueryLimits } from './plugins/use-query-limits';
 import { useRequestLog } from './plugins/use-request-log';
+import { useUi } from './plugins/use-ui';
 import type { ServerPlugin } from './plugins/types';
 import { RequestContexts } from './request-context';
 
@@ -40,11 +41,13 @@ export interface StartOptions {
   host?: string;
   /** where the server logs (default: JSON lines on stdout at `logging.level`) */
   logger?: Logger;
+  /** the built UI (default: dist/web) */
+  uiDir?: string;
 }
 
 /**
  * The server, assembled from its plugins in request order: request id and log, Host check, authentication,
- * then the routes (/healthz, /graphql). Each concern is one `useX(options)` plugin in src/server/plugins.
+ * then the routes (/healthz, /graphql, the UI at /). Each concern is one `useX(options)` plugin in src/server/plugins.
  */
 export async function startServer(config: AppConfig, opts: StartOptions = {}): Promise<RunningServer> {
   const logger = opts.logger ?? createLogger(config.logging);
@@ -73,6 +76,8 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
       contributions: plugins.flatMap((p) => (p.graphql ? [p.graphql] : [])),
     }),
   );
+  // last: its `/` route is the catch-all
+  plugins.push(useUi({ config, dir: opts.uiDir }));
 
   const pipeline = new Pipeline(plugins, logger);
   const server = http.createServer(pipeline.listener);
