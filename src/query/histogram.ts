@@ -1,5 +1,6 @@
-import { AuditgraphError, ErrorCode, type SourceQuery, type SourceStatus, type TimeWindow } from '../domain';
+import { AuditgraphError, ErrorCode, type AuditEvent, type SourceQuery, type SourceStatus, type TimeWindow } from '../domain';
 import { SortOrder } from '../domain';
+import { resolveTies } from './dedup';
 import { matches } from './match';
 import { SourceRun, type EventsRequest, type QueryEngine } from './engine';
 
@@ -83,26 +84,39 @@ export async function eventHistogram(engine: QueryEngine, req: HistogramRequest,
     const q: SourceQuery = { window: asked, order, filter: run.plan.pushed, pageSizeHint: run.plan.source.capabilities.pageSize.max };
     let last: number | undefined;
     let stopped: string | undefined;
+    // one millisecond of the source at a time, its copies of one record merged as the engine merges them
+    let group: AuditEvent[] = [];
+    const flush = () => {
+      for (const member of resolveTies(group, order)) {
+        const e = member.event;
+        if (!matches(e, filter, run.plan.localFields) || (req.match && !req.match(e))) continue;
+        const t = e.time.getTime();
+        const i = Math.floor((t - first) / bucketMs);
+        if (i < 0 || i >= count || t < from || t >= to) continue;
+        counts[i] += 1;
+        series.total += 1;
+        run.matched += 1;
+        run.duplicates += member.duplicates;
+      }
+      group = [];
+    };
     try {
       for await (const e of run.plan.source.events(q, { signal: controller.signal, stats: run.stats })) {
         const t = e.time.getTime();
+        if (t !== last) flush();
         last = t;
-        if (matches(e, filter, run.plan.localFields) && (!req.match || req.match(e))) {
-          const i = Math.floor((t - first) / bucketMs);
-          if (i >= 0 && i < count && t >= from && t < to) {
-            counts[i] += 1;
-            series.total += 1;
-            run.matched += 1;
-          }
-        }
+        group.push(e);
         if (run.stats.scanned >= budget) {
           stopped = `counted the first ${budget.toLocaleString('en-US')} records read (${order === SortOrder.NEWEST_FIRST ? 'newest' : 'oldest'} first): the histogram's budget per source`;
           break;
         }
       }
+      flush();
       if (stopped) run.message = [run.message, stopped].filter(Boolean).join(' | ');
       run.finish();
     } catch (err) {
+      // what the source gave before it failed still counts
+      flush();
       run.fail(err, deadlineHit, engine.deadlineMs);
       stopped = run.message ?? 'failed';
     }

@@ -3,7 +3,7 @@ import { CursorCodec } from '../../src/query/cursor';
 
 const NEW = 'n'.repeat(32);
 const OLD = 'o'.repeat(32);
-const state = { key: { time: 1_773_478_800_000, sourceId: 'okta', eventId: 'e1' }, window: { from: new Date(0), to: new Date(1_773_500_000_000) }, digest: 'd' };
+const state = { key: { time: 1_773_478_800_000, sourceId: 'okta', eventId: 'e1', digest: '' }, window: { from: new Date(0), to: new Date(1_773_500_000_000) }, digest: 'd' };
 
 function refusal(fn: () => unknown): AuditgraphError {
   try {

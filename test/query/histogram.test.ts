@@ -101,6 +101,19 @@ describe('event histogram', () => {
     expect(h.series.find((s) => s.sourceId === 'ok')!.complete).toBe(true);
   });
 
+  it('counts identical copies of a record once, as the pages return it, and different records with one id each', async () => {
+    const copy = makeEvent('trail', T0 + 1000, { id: 'same' });
+    const other = makeEvent('trail', T0 + 1000, { id: 'same', action: 'thing.undo' });
+    const source = new MemorySource('trail', [copy, { ...copy }, { ...copy }, other, makeEvent('trail', T0 + 2000)]);
+    const eng = engine([source]);
+    const window = { from: new Date(T0), to: new Date(T0 + HOUR) };
+    const page = await eng.events({ window, first: 100 });
+    const h = await eventHistogram(eng, { window, buckets: 10 });
+    expect(h.series[0].total).toBe(page.edges.length);
+    expect(h.series[0].total).toBe(3);
+    expect(h.statuses[0].duplicates).toBe(2);
+  });
+
   it('refuses a bucket count outside 1..500 with BAD_BUCKETS', async () => {
     for (const buckets of [0, 501, 1.5]) {
       await expect(eventHistogram(engine([]), { window: { last: 'PT1H' }, buckets })).rejects.toMatchObject({ code: ErrorCode.BAD_BUCKETS });
