@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { runIdentityBench } from './identity';
 import { runK8sAuditBench } from './k8s-audit';
 import { runLiveLatencyBench } from './live-latency';
+import { runUiBench } from './ui';
 
 /** `npm run bench`: every benchmark in one run, figures printed as measured (no thresholds, no asserts). */
 async function main(): Promise<void> {
@@ -22,6 +23,11 @@ async function main(): Promise<void> {
   if (want('identity')) {
     log('== Identity expansion and resolution (a page of 1000 events) ==');
     results.identity = await runIdentityBench({ log });
+    log('');
+  }
+  if (want('ui')) {
+    log('== The investigation UI in Chromium (first events, a fast scroll through 10,000) ==');
+    results.ui = await runUiBench({ log });
     log('');
   }
   log(JSON.stringify(results, null, 2));

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef } from 'react';
+import { memo, useEffect, useRef } from 'react';
 import { formatClock, formatDay } from '../ui/format';
 import type { EventEdge } from './pages';
 
@@ -37,6 +37,64 @@ function target(edge: EventEdge): string {
   return `${t.namespace ? `${t.namespace}/` : ''}${t.name}${more}`;
 }
 
+interface RowProps {
+  edge: EventEdge;
+  index: number;
+  start: number;
+  selected: boolean;
+  columns: string;
+  colors: Map<string, string>;
+  evidence: boolean;
+  onSelect: (index: number) => void;
+}
+
+/** One event's row; memoized, so that a scroll renders only the rows that come into view. */
+const Row = memo(function Row({ edge, index, start, selected, columns, colors, evidence, onSelect }: RowProps) {
+  const e = edge.node;
+  const t = target(edge);
+  return (
+    <div
+      id={`row-${index}`}
+      className={`${columns}${selected ? ' selected' : ''}${e.outcome === 'FAILURE' ? ' failure' : ''}`}
+      style={{ transform: `translateY(${start}px)`, height: ROW_HEIGHT }}
+      role="row"
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      data-index={index}
+      onClick={() => onSelect(index)}
+    >
+      <span role="cell" className="c-time mono" title={e.time}>
+        <span className="day">{formatDay(e.time)} </span>
+        {formatClock(e.time)}
+      </span>
+      <span role="cell" className="c-source source-cell" title={`${e.source.id} (${e.source.type})`}>
+        <i className="dot" style={{ background: colors.get(e.source.id) }} aria-hidden="true" />
+        {e.source.id}
+      </span>
+      <span role="cell" className="c-action mono" title={e.action}>
+        {e.action}
+      </span>
+      <span role="cell" className="c-actor" title={`${e.actor.name} (${e.actor.type})`}>
+        {e.actor.name}
+      </span>
+      <span role="cell" className="c-target target-cell" title={t}>
+        {t}
+      </span>
+      <span role="cell" className={`c-outcome outcome outcome-${e.outcome.toLowerCase()}`}>
+        {e.outcome}
+      </span>
+      <span role="cell" className="c-ip mono">
+        {e.sourceIp ?? ''}
+      </span>
+      {evidence && (
+        <span role="cell" className="c-evidence evidence-cell" title={edge.evidence.join('\n')}>
+          {edge.evidence[0] ?? ''}
+        </span>
+      )}
+    </div>
+  );
+});
+
 /** The time-ordered events, virtualized (only the rows on screen are in the DOM), paging on as it scrolls. */
 export function EventList({ label, edges, hasNextPage, loadingMore, loadMore, error, retry, selected, onSelect, colors, evidence, empty, compact, loading }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
@@ -57,16 +115,32 @@ export function EventList({ label, edges, hasNextPage, loadingMore, loadMore, er
   return (
     <div className="event-list" role="table" aria-label={label} aria-rowcount={edges.length + 1} data-loaded={edges.length} data-loading={loading ? 'true' : 'false'} data-complete={!loading && !hasNextPage && !error ? 'true' : 'false'}>
       <div className={`${columns} list-head`} role="row" aria-rowindex={1}>
-        <span role="columnheader">Time (UTC)</span>
-        <span role="columnheader">Source</span>
-        <span role="columnheader">Action</span>
-        <span role="columnheader">Actor</span>
-        <span role="columnheader" className="target-cell">
+        <span role="columnheader" className="c-time">
+          Time (UTC)
+        </span>
+        <span role="columnheader" className="c-source">
+          Source
+        </span>
+        <span role="columnheader" className="c-action">
+          Action
+        </span>
+        <span role="columnheader" className="c-actor">
+          Actor
+        </span>
+        <span role="columnheader" className="c-target target-cell">
           Target
         </span>
-        <span role="columnheader">Outcome</span>
-        <span role="columnheader">Source IP</span>
-        {evidence && <span role="columnheader">Evidence</span>}
+        <span role="columnheader" className="c-outcome">
+          Outcome
+        </span>
+        <span role="columnheader" className="c-ip">
+          Source IP
+        </span>
+        {evidence && (
+          <span role="columnheader" className="c-evidence">
+            Evidence
+          </span>
+        )}
       </div>
       <div
         className="list-scroll"
@@ -95,50 +169,7 @@ export function EventList({ label, edges, hasNextPage, loadingMore, loadMore, er
                 </div>
               );
             }
-            const edge = edges[item.index];
-            const e = edge.node;
-            return (
-              <div
-                key={edgeKey(edge)}
-                id={`row-${item.index}`}
-                className={`${columns}${item.index === selected ? ' selected' : ''}${e.outcome === 'FAILURE' ? ' failure' : ''}`}
-                style={style}
-                role="row"
-                aria-rowindex={item.index + 2}
-                aria-selected={item.index === selected}
-                data-index={item.index}
-                onClick={() => onSelect(item.index)}
-              >
-                <span role="cell" className="mono" title={e.time}>
-                  <span className="day">{formatDay(e.time)} </span>
-                  {formatClock(e.time)}
-                </span>
-                <span role="cell" className="source-cell" title={`${e.source.id} (${e.source.type})`}>
-                  <i className="dot" style={{ background: colors.get(e.source.id) }} aria-hidden="true" />
-                  {e.source.id}
-                </span>
-                <span role="cell" className="mono" title={e.action}>
-                  {e.action}
-                </span>
-                <span role="cell" title={`${e.actor.name} (${e.actor.type})`}>
-                  {e.actor.name}
-                </span>
-                <span role="cell" className="target-cell" title={target(edge)}>
-                  {target(edge)}
-                </span>
-                <span role="cell" className={`outcome outcome-${e.outcome.toLowerCase()}`}>
-                  {e.outcome}
-                </span>
-                <span role="cell" className="mono">
-                  {e.sourceIp ?? ''}
-                </span>
-                {evidence && (
-                  <span role="cell" className="evidence-cell" title={edge.evidence.join('\n')}>
-                    {edge.evidence[0] ?? ''}
-                  </span>
-                )}
-              </div>
-            );
+            return <Row key={edgeKey(edges[item.index])} edge={edges[item.index]} index={item.index} start={item.start} selected={item.index === selected} columns={columns} colors={colors} evidence={!!evidence} onSelect={onSelect} />;
           })}
         </div>
       </div>

@@ -51,10 +51,13 @@ export function Timeline({ label, pages, histogram, colors, evidence, open, onOp
     Escape: () => open && onOpen(undefined),
   });
 
-  const select = (i: number) => {
-    setSelected(i);
-    onOpen(refOf(edges[i]));
-  };
+  const select = useCallback(
+    (i: number) => {
+      setSelected(i);
+      onOpen(refOf(edges[i]));
+    },
+    [edges, onOpen],
+  );
   const openEvidence = openIndex >= 0 ? edges[openIndex].evidence : undefined;
 
   return (
