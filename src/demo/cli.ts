@@ -1,18 +1,20 @@
 import { performance } from 'node:perf_hooks';
-import { defaultDemoRoot } from './config';
+import { DEMO_DATE_ENV, defaultDemoRoot } from './config';
 import { rebuildDemo } from './ensure';
 import { MAX_SCALE } from './generate';
 import { DEFAULT_SCALE, DEFAULT_SEED, type DemoManifest } from './manifest';
 
-const USAGE = `usage: node dist/src/demo/cli.js [--out DIR] [--seed N] [--scale X]
+const USAGE = `usage: node dist/src/demo/cli.js [--out DIR] [--date YYYY-MM-DD] [--seed N] [--scale X]
 
 Writes the bundled demo (one incident across six audit trails, DEMO.md) in each service's export layout.
   --out DIR    where to write it (default: $AUDITGRAPH_DEMO_DIR or <repo>/.demo-data)
-  --seed N     integer seed (default ${DEFAULT_SEED}); the same seed and scale give the same bytes
+  --date D     the demo's day, UTC (default: $${DEMO_DATE_ENV}, else yesterday)
+  --seed N     integer seed (default ${DEFAULT_SEED}); the same seed, scale and date give the same bytes
   --scale X    multiplies the background traffic, 0 < X <= ${MAX_SCALE} (default ${DEFAULT_SCALE})`;
 
 interface CliOptions {
   out: string;
+  date?: string;
   seed?: number;
   scale?: number;
 }
@@ -35,6 +37,9 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
     switch (flag) {
       case '--out':
         opts.out = value();
+        break;
+      case '--date':
+        opts.date = value();
         break;
       case '--seed':
         opts.seed = numberOf(value());
@@ -62,7 +67,7 @@ export function summary(m: DemoManifest, root: string, seconds: number): string 
     ['azure-activity', s.azure.path, s.azure.files, s.azure.records, 'records'],
     ['flyte', s.flyte.path, s.flyte.files, s.flyte.records, `executions (${s.flyte.nodeExecutions} node, ${s.flyte.taskExecutions} task executions)`],
   ];
-  const lines = [`demo written to ${root} (seed ${m.seed}, scale ${m.scale}, generator v${m.generatorVersion}) in ${seconds.toFixed(1)} s`];
+  const lines = [`demo written to ${root} (day ${m.date}, seed ${m.seed}, scale ${m.scale}, generator v${m.generatorVersion}) in ${seconds.toFixed(1)} s`];
   for (const [name, dir, files, records, what] of rows) lines.push(`  ${name.padEnd(15)} ${`${dir}/`.padEnd(12)} ${String(files).padStart(5)} files  ${String(records).padStart(7)} ${what}`);
   lines.push(`  ${'total'.padEnd(15)} ${''.padEnd(12)} ${''.padStart(5)}        ${String(m.totalRecords).padStart(7)} records`);
   lines.push(`  incident run ${m.incident.flyte.runId}; attacker ${m.incident.attackerIp}; timeline of ${m.incident.timeline.length} events in manifest.json`);
@@ -76,7 +81,7 @@ async function main(): Promise<void> {
     return;
   }
   const started = performance.now();
-  const manifest = await rebuildDemo(parsed.out, { seed: parsed.seed, scale: parsed.scale });
+  const manifest = await rebuildDemo(parsed.out, { date: parsed.date, seed: parsed.seed, scale: parsed.scale });
   process.stdout.write(`${summary(manifest, parsed.out, (performance.now() - started) / 1000)}\n`);
 }
 

@@ -7,20 +7,78 @@ export const MINUTE = 60 * SECOND;
 export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
 
-/** The demo day, 2026-03-14 UTC, as [DAY_START, DAY_END). */
-export const DAY_START = Date.UTC(2026, 2, 14) * 1000;
-export const DAY_END = DAY_START + DAY;
+/** The day the demo was anchored to by default before it followed the calendar, and the README's pinned day. */
+export const REFERENCE_DATE = '2026-03-14';
 
-/** `HH:MM[:SS[.ffffff]]` on the demo day, in microseconds. */
-export function at(clock: string): number {
-  const m = /^(\d\d):(\d\d)(?::(\d\d)(?:\.(\d{1,6}))?)?$/.exec(clock);
-  if (!m) throw new Error(`bad clock time ${clock}`);
-  const [, hh, mm, ss = '0', frac = ''] = m;
-  return DAY_START + Number(hh) * HOUR + Number(mm) * MINUTE + Number(ss) * SECOND + Number(frac.padEnd(6, '0'));
+/**
+ * The demo's day: a UTC calendar date and its [start, end) in microseconds. Every writer places its records by
+ * it, so one generator writes the same story on any day.
+ */
+export interface DemoDay {
+  /** `YYYY-MM-DD` */
+  readonly date: string;
+  readonly start: number;
+  readonly end: number;
+  /** `HH:MM[:SS[.ffffff]]` on this day, in microseconds */
+  at(clock: string): number;
+  /** the calendar date `days` away (negative: before), `YYYY-MM-DD` */
+  shifted(days: number): string;
 }
 
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Whether `text` is a real calendar date written `YYYY-MM-DD` (no 2026-02-30). */
+export function isCalendarDate(text: string): boolean {
+  const m = DATE.exec(text);
+  if (!m) return false;
+  const [, y, mo, d] = m.map(Number);
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+}
+
+export function demoDay(date: string): DemoDay {
+  if (!isCalendarDate(date)) throw new RangeError(`demo date must be a calendar date YYYY-MM-DD, got ${JSON.stringify(date)}`);
+  const start = Date.parse(`${date}T00:00:00Z`) * 1000;
+  return {
+    date,
+    start,
+    end: start + DAY,
+    at(clock: string): number {
+      const m = /^(\d\d):(\d\d)(?::(\d\d)(?:\.(\d{1,6}))?)?$/.exec(clock);
+      if (!m) throw new Error(`bad clock time ${clock}`);
+      const [, hh, mm, ss = '0', frac = ''] = m;
+      return start + Number(hh) * HOUR + Number(mm) * MINUTE + Number(ss) * SECOND + Number(frac.padEnd(6, '0'));
+    },
+    shifted(days: number): string {
+      return new Date(start / 1000 + days * 86_400_000).toISOString().slice(0, 10);
+    },
+  };
+}
+
+/** The day before `now`'s UTC day: the demo's default, as Kibana's sample data is anchored to the present. */
+export function yesterday(now: Date): string {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - 1)).toISOString().slice(0, 10);
+}
+
+// `YYYY-MM-DD` by day number: a demo spans a few days, and Date#toISOString per record was a tenth of the
+// generator's time
+const dates = new Map<number, string>();
+
+function two(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+/** `YYYY-MM-DDTHH:MM:SS` (UTC) of an instant. */
 function base(us: number): string {
-  return new Date(Math.floor(us / 1000)).toISOString().slice(0, 19);
+  const second = Math.floor(us / SECOND);
+  const dayNumber = Math.floor(second / 86_400);
+  let date = dates.get(dayNumber);
+  if (date === undefined) {
+    date = new Date(dayNumber * 86_400_000).toISOString().slice(0, 10);
+    dates.set(dayNumber, date);
+  }
+  const inDay = second - dayNumber * 86_400;
+  return `${date}T${two(Math.floor(inDay / 3600))}:${two(Math.floor(inDay / 60) % 60)}:${two(inDay % 60)}`;
 }
 
 function micros(us: number): string {

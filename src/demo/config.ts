@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isCalendarDate, yesterday } from './clock';
 
 /**
  * The source entries (as they would appear under `sources:` in auditgraph.yaml) that read the bundled demo:
@@ -44,4 +45,18 @@ export function repoRoot(from: string = __dirname): string {
 export function defaultDemoRoot(): string {
   const fromEnv = process.env.AUDITGRAPH_DEMO_DIR;
   return fromEnv && fromEnv.trim() !== '' ? path.resolve(fromEnv) : path.join(repoRoot(), '.demo-data');
+}
+
+/** The environment variable that pins the demo's day. */
+export const DEMO_DATE_ENV = 'AUDITGRAPH_DEMO_DATE';
+
+/**
+ * The demo's day: `$AUDITGRAPH_DEMO_DATE` (`YYYY-MM-DD`) when set, else the day before `now` (UTC), so that
+ * default windows (`identity(ref)`'s last 7 days, `last: "P1D"`) find it.
+ */
+export function defaultDemoDate(env: NodeJS.ProcessEnv = process.env, now: Date = new Date()): string {
+  const pinned = env[DEMO_DATE_ENV]?.trim();
+  if (!pinned) return yesterday(now);
+  if (!isCalendarDate(pinned)) throw new RangeError(`${DEMO_DATE_ENV}: expected a calendar date YYYY-MM-DD (such as 2026-03-14), got ${JSON.stringify(pinned)}`);
+  return pinned;
 }

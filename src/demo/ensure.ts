@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { defaultDemoDate } from './config';
 import { checkOptions, generateDemo, MANIFEST_FILE, type GenerateOptions } from './generate';
 import { GENERATOR_NAME, GENERATOR_VERSION, type DemoManifest } from './manifest';
 
@@ -19,17 +20,21 @@ export async function readDemoManifest(root: string): Promise<DemoManifest | und
   }
 }
 
-/** Whether a manifest is this generator's, and (when options are given) of that seed and scale. */
+/**
+ * Whether a manifest is this generator's and of the wanted day (`opts.date`, else the default day: a demo built
+ * yesterday for the day before is stale today), and, when options name them, of that seed and scale.
+ */
 export function isCurrentDemo(manifest: DemoManifest | undefined, opts?: GenerateOptions): manifest is DemoManifest {
   if (!manifest || manifest.generator !== GENERATOR_NAME || manifest.generatorVersion !== GENERATOR_VERSION) return false;
+  if (manifest.date !== (opts?.date ?? defaultDemoDate())) return false;
   if (opts?.seed === undefined && opts?.scale === undefined) return true;
   const wanted = checkOptions(opts);
   return manifest.seed === wanted.seed && manifest.scale === wanted.scale;
 }
 
 /**
- * The demo under `root`, built first when `manifest.json` is missing, unreadable or from another generator
- * version (or, when options are given, another seed or scale). A build never happens in place: see
+ * The demo under `root`, built first when `manifest.json` is missing, unreadable, from another generator
+ * version or for another day (or, when options are given, another seed or scale). A build never happens in place: see
  * `rebuildDemo`. When several callers race, the first complete demo to land is kept.
  */
 export async function ensureDemo(root: string, opts?: GenerateOptions): Promise<DemoManifest> {
@@ -58,7 +63,7 @@ async function build(root: string, opts: GenerateOptions | undefined, keepOthers
     if (keepOthers) {
       // Another process or a concurrent call may have put the same demo in place meanwhile: keep theirs.
       const current = await readDemoManifest(target);
-      if (isCurrentDemo(current, { seed: manifest.seed, scale: manifest.scale })) {
+      if (isCurrentDemo(current, { seed: manifest.seed, scale: manifest.scale, date: manifest.date })) {
         await fs.promises.rm(building, { recursive: true, force: true });
         return current;
       }

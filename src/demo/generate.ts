@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DAY_END, DAY_START, isoMillis } from './clock';
+import { demoDay, isCalendarDate, isoMillis } from './clock';
+import { defaultDemoDate } from './config';
 import { DEFAULT_SCALE, DEFAULT_SEED, GENERATOR_NAME, GENERATOR_VERSION, type DemoManifest, type TimelineEntry } from './manifest';
 import { ALICE, k8sUser, ORG, PEOPLE, ssoSessionArn } from './org';
 import { writeDemoFiles, type DemoFile, type WriterContext } from './output';
@@ -14,11 +15,16 @@ import { writeK8sAudit } from './writers/k8s';
 import { writeOkta } from './writers/okta';
 
 export interface GenerateOptions {
-  /** any integer; the same seed and scale always give the same bytes */
+  /** any integer; the same seed, scale and date always give the same bytes */
   seed?: number;
   /**
-   * multiplies the background traffic (0 < scale ≤ 20); the incident is the same at every scale. The day is
-   * built in memory before it is written: about 250 MB per unit of scale.
+   * the demo's day, `YYYY-MM-DD` (UTC); default `$AUDITGRAPH_DEMO_DATE`, else yesterday (see `defaultDemoDate`).
+   * The incident happens at the same times of whichever day; only the dates move.
+   */
+  date?: string;
+  /**
+   * multiplies the background traffic (0 < scale ≤ 20); the incident is the same at every scale. Each source's
+   * part of the day is built in memory before it is written: about 400 MB at scale 1, 1 GB at scale 5.
    */
   scale?: number;
 }
@@ -28,30 +34,42 @@ export const DEMO_SOURCE_DIRS = ['okta', 'flyte', 'k8s-audit', 'cloudtrail', 'gc
 export const MANIFEST_FILE = 'manifest.json';
 export const MAX_SCALE = 20;
 
-export function checkOptions(opts: GenerateOptions = {}): { seed: number; scale: number } {
+export function checkOptions(opts: GenerateOptions = {}): { seed: number; scale: number; date: string } {
   const seed = opts.seed ?? DEFAULT_SEED;
   const scale = opts.scale ?? DEFAULT_SCALE;
+  const date = opts.date ?? defaultDemoDate();
   if (!Number.isSafeInteger(seed)) throw new RangeError(`demo seed must be an integer, got ${seed}`);
   if (!Number.isFinite(scale) || scale <= 0 || scale > MAX_SCALE) throw new RangeError(`demo scale must be in (0, ${MAX_SCALE}], got ${scale}`);
-  return { seed, scale };
+  if (!isCalendarDate(date)) throw new RangeError(`demo date must be a calendar date YYYY-MM-DD, got ${JSON.stringify(date)}`);
+  return { seed, scale, date };
 }
 
 /**
  * Writes the demo day (DEMO.md) under `root` in each service's own export layout, plus `manifest.json`
- * (written last). Deterministic: one seed and scale always give byte-identical files.
+ * (written last). Deterministic: one seed, scale and date always give byte-identical files.
  */
 export async function generateDemo(root: string, opts: GenerateOptions = {}): Promise<DemoManifest> {
-  const { seed, scale } = checkOptions(opts);
+  const { seed, scale, date } = checkOptions(opts);
+  const day = demoDay(date);
   const rng = new Rng(seed);
-  const runs = planRuns(rng.fork('flyte-runs'));
-  const ctx = (label: string): WriterContext => ({ rng: rng.fork(label), scale, runs });
+  const runs = planRuns(rng.fork('flyte-runs'), day);
+  const ctx = (label: string): WriterContext => ({ rng: rng.fork(label), day, scale, runs });
 
-  const okta = writeOkta(ctx('okta'));
-  const cloudtrail = writeCloudTrail(ctx('cloudtrail'));
-  const k8s = writeK8sAudit(ctx('k8s-audit'));
-  const gcp = writeGcp(ctx('gcp'));
-  const azure = writeAzure(ctx('azure'));
-  const flyte = writeFlyte(ctx('flyte'));
+  await fs.promises.mkdir(root, { recursive: true });
+  await fs.promises.rm(path.join(root, MANIFEST_FILE), { force: true });
+  for (const dir of DEMO_SOURCE_DIRS) await fs.promises.rm(path.join(root, dir), { recursive: true, force: true });
+  // each source's files are written as soon as they are made and then dropped: the day is never all in memory
+  const write = async <T extends { files: DemoFile[] }>(made: T): Promise<Omit<T, 'files'>> => {
+    const { files, ...rest } = made;
+    await writeDemoFiles(root, files);
+    return rest;
+  };
+  const okta = await write(writeOkta(ctx('okta')));
+  const cloudtrail = await write(writeCloudTrail(ctx('cloudtrail')));
+  const k8s = await write(writeK8sAudit(ctx('k8s-audit')));
+  const gcp = await write(writeGcp(ctx('gcp')));
+  const azure = await write(writeAzure(ctx('azure')));
+  const flyte = await write(writeFlyte(ctx('flyte')));
 
   const timeline: TimelineEntry[] = [...okta.timeline, ...cloudtrail.timeline, ...k8s.timeline, ...gcp.timeline, ...azure.timeline, ...flyte.timeline].sort(
     (a, b) => Date.parse(a.time) - Date.parse(b.time) || a.time.localeCompare(b.time) || a.source.localeCompare(b.source),
@@ -69,7 +87,8 @@ export async function generateDemo(root: string, opts: GenerateOptions = {}): Pr
     generatorVersion: GENERATOR_VERSION,
     seed,
     scale,
-    day: { from: isoMillis(DAY_START), to: isoMillis(DAY_END) },
+    date,
+    day: { from: isoMillis(day.start), to: isoMillis(day.end) },
     org: {
       oktaDomain: ORG.oktaDomain,
       awsAccount: ORG.awsAccount,
@@ -105,11 +124,6 @@ export async function generateDemo(root: string, opts: GenerateOptions = {}): Pr
     },
   };
 
-  const files: DemoFile[] = [...okta.files, ...cloudtrail.files, ...k8s.files, ...gcp.files, ...azure.files, ...flyte.files];
-  await fs.promises.mkdir(root, { recursive: true });
-  await fs.promises.rm(path.join(root, MANIFEST_FILE), { force: true });
-  for (const dir of DEMO_SOURCE_DIRS) await fs.promises.rm(path.join(root, dir), { recursive: true, force: true });
-  await writeDemoFiles(root, files);
   await fs.promises.writeFile(path.join(root, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
 }

@@ -4,8 +4,8 @@
  */
 
 export const GENERATOR_NAME = 'auditgraph-demo';
-/** Bump whenever the generator writes different bytes for the same seed and scale: ensureDemo then rebuilds. */
-export const GENERATOR_VERSION = 1;
+/** Bump whenever the generator writes different bytes for the same seed, scale and date: ensureDemo then rebuilds. */
+export const GENERATOR_VERSION = 2;
 export const DEFAULT_SEED = 20260314;
 export const DEFAULT_SCALE = 1;
 
@@ -128,6 +128,8 @@ export interface DemoManifest {
   generatorVersion: number;
   seed: number;
   scale: number;
+  /** the demo's day, `YYYY-MM-DD` (UTC) */
+  date: string;
   day: { from: string; to: string };
   org: {
     oktaDomain: string;

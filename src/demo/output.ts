@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
+import type { DemoDay } from './clock';
 import type { PlannedRun } from './runs';
 import type { Rng } from './prng';
 
@@ -15,6 +17,8 @@ export interface DemoFile {
 /** What every writer is given. */
 export interface WriterContext {
   rng: Rng;
+  /** the day every record is placed on */
+  day: DemoDay;
   /** multiplies background traffic; the incident is the same at every scale */
   scale: number;
   runs: PlannedRun[];
@@ -25,15 +29,18 @@ export function scaled(ctx: WriterContext, base: number): number {
   return Math.max(0, Math.round(base * ctx.scale));
 }
 
+const GZIP_OPTIONS: zlib.ZlibOptions = { level: 6, memLevel: 8, strategy: zlib.constants.Z_DEFAULT_STRATEGY };
+const gzipAsync = promisify(zlib.gzip);
+
 /**
  * gzip with fixed options: Node writes no file name and a zero mtime in the header, so the same text always
- * gives the same bytes.
+ * gives the same bytes. It runs on libuv's thread pool, so that files compress side by side and beside the writes.
  */
-export function gzip(text: string): Buffer {
-  return zlib.gzipSync(Buffer.from(text, 'utf8'), { level: 6, memLevel: 8, strategy: zlib.constants.Z_DEFAULT_STRATEGY });
+export function gzip(text: string): Promise<Buffer> {
+  return gzipAsync(Buffer.from(text, 'utf8'), GZIP_OPTIONS);
 }
 
-/** Writes the files (a few at a time: most of the cost is waiting on the disk) and returns the bytes written. */
+/** Writes the files (a few at a time: most of the cost is waiting on the disk and zlib) and returns the bytes written. */
 export async function writeDemoFiles(root: string, files: readonly DemoFile[]): Promise<number> {
   const targets = files.map((f) => path.join(root, ...f.path.split('/')));
   for (const dir of [...new Set(targets.map((t) => path.dirname(t)))].sort()) await fs.promises.mkdir(dir, { recursive: true });
@@ -43,7 +50,7 @@ export async function writeDemoFiles(root: string, files: readonly DemoFile[]): 
     while (next < files.length) {
       const i = next++;
       const f = files[i];
-      const data = f.gzip ? gzip(f.content) : Buffer.from(f.content, 'utf8');
+      const data = f.gzip ? await gzip(f.content) : Buffer.from(f.content, 'utf8');
       bytes += data.length;
       await fs.promises.writeFile(targets[i], data);
     }

@@ -88,11 +88,10 @@ export class Rng {
 
   /** an RFC 4122 version-4 UUID */
   uuid(): string {
-    const h = this.hex(32).split('');
-    h[12] = '4';
-    h[16] = '89ab'[this.int(0, 4)];
-    const s = h.join('');
-    return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
+    // 32 hex draws (the 13th is overwritten by the version, the 17th by the variant), then the variant's draw
+    const h = this.hex(32);
+    const variant = '89ab'[this.int(0, 4)];
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20)}`;
   }
 
   shuffle<T>(items: T[]): T[] {

@@ -1,4 +1,4 @@
-import { at, DAY_START, HOUR, MINUTE, SECOND } from './clock';
+import { HOUR, MINUTE, SECOND, type DemoDay } from './clock';
 import { ALICE, BOB, K8S_NODES, ORG, person } from './org';
 import type { Rng } from './prng';
 
@@ -53,7 +53,7 @@ interface LaunchPlanSpec {
   project: string;
   domain: string;
   name: string;
-  version: string;
+  version: Release;
   tasks: string[];
   serviceAccount: string;
   /** minute past the hour it is scheduled at, for hourly schedules */
@@ -61,16 +61,23 @@ interface LaunchPlanSpec {
   minutesPerTask: [number, number];
 }
 
+/** A workflow version as Flyte users tag them, `v<release date>-<commit>`: released `[0]` days from the demo day. */
+type Release = readonly [number, string];
+
+function versionOf(day: DemoDay, [days, tag]: Release): string {
+  return `v${day.shifted(days).replace(/-/g, '.')}-${tag}`;
+}
+
 const SCHEDULED: LaunchPlanSpec[] = [
-  { project: 'ml', domain: 'production', name: 'ml.features.build_features', version: 'v2026.03.11-8c41d2e', tasks: ['ml.features.extract_events', 'ml.features.build_feature_table'], serviceAccount: ORG.trainingServiceAccount, minute: 0, minutesPerTask: [2, 6] },
-  { project: 'data', domain: 'production', name: 'data.ingest.hourly_ingest', version: 'v2026.03.09-17ab9f0', tasks: ['data.ingest.pull_partitions', 'data.ingest.load_warehouse'], serviceAccount: 'default', minute: 5, minutesPerTask: [2, 5] },
-  { project: 'data', domain: 'development', name: 'data.quality.expectations', version: 'v2026.03.13-a90c3d1', tasks: ['data.quality.run_expectations'], serviceAccount: 'default', minute: 15, minutesPerTask: [1, 4] },
-  { project: 'ml', domain: 'development', name: 'ml.eval.smoke_eval', version: 'v2026.03.12-5e2f7b8', tasks: ['ml.eval.evaluate_checkpoint'], serviceAccount: 'default', minute: 30, minutesPerTask: [3, 9] },
+  { project: 'ml', domain: 'production', name: 'ml.features.build_features', version: [-3, '8c41d2e'], tasks: ['ml.features.extract_events', 'ml.features.build_feature_table'], serviceAccount: ORG.trainingServiceAccount, minute: 0, minutesPerTask: [2, 6] },
+  { project: 'data', domain: 'production', name: 'data.ingest.hourly_ingest', version: [-5, '17ab9f0'], tasks: ['data.ingest.pull_partitions', 'data.ingest.load_warehouse'], serviceAccount: 'default', minute: 5, minutesPerTask: [2, 5] },
+  { project: 'data', domain: 'development', name: 'data.quality.expectations', version: [-1, 'a90c3d1'], tasks: ['data.quality.run_expectations'], serviceAccount: 'default', minute: 15, minutesPerTask: [1, 4] },
+  { project: 'ml', domain: 'development', name: 'ml.eval.smoke_eval', version: [-2, '5e2f7b8'], tasks: ['ml.eval.evaluate_checkpoint'], serviceAccount: 'default', minute: 30, minutesPerTask: [3, 9] },
 ];
 
-const TRAIN_PIPELINE = { name: 'ml.train.train_pipeline', version: 'v2026.03.10-4f1c2e9', task: 'ml.train.train_model' };
+const TRAIN_PIPELINE = { name: 'ml.train.train_pipeline', version: [-4, '4f1c2e9'] as Release, task: 'ml.train.train_model' };
 
-/** The incident's run (DEMO.md 09:10, 09:47). */
+/** The incident's run (DEMO.md 09:10, 09:47), its times as times of the demo day. */
 export const INCIDENT_RUN = {
   project: 'ml',
   domain: 'production',
@@ -79,13 +86,13 @@ export const INCIDENT_RUN = {
   nodeId: 'n0',
   podName: 'fz3k9q2m1x-n0-0',
   sessionKey: 'ASIAEXAMPLERUN00001',
-  createdUs: at('09:10:04.120'),
-  startedUs: at('09:10:09.482'),
-  nodeCreatedUs: at('09:10:10.806'),
-  podCreatedUs: at('09:10:11.204'),
-  taskStartedUs: at('09:10:16.551'),
-  assumeRoleUs: at('09:11:03'),
-  abortUs: at('09:47:00.523'),
+  created: '09:10:04.120',
+  started: '09:10:09.482',
+  nodeCreated: '09:10:10.806',
+  podCreated: '09:10:11.204',
+  taskStarted: '09:10:16.551',
+  assumeRole: '09:11:03',
+  abort: '09:47:00.523',
   abortCause: 'suspicious activity',
 } as const;
 
@@ -95,19 +102,19 @@ interface ManualSpec {
   project: string;
   domain: string;
   launchPlan: string;
-  version: string;
+  version: Release;
   tasks: string[];
   mode: RunMode;
   phase: RunPhase;
 }
 
 const MANUAL: ManualSpec[] = [
-  { who: 'grace', at: '10:42:17', project: 'ml', domain: 'development', launchPlan: TRAIN_PIPELINE.name, version: 'v2026.03.14-grace-1', tasks: [TRAIN_PIPELINE.task], mode: 'MANUAL', phase: 'SUCCEEDED' },
-  { who: 'erin', at: '11:20:45', project: 'data', domain: 'development', launchPlan: 'data.backfill.backfill_partitions', version: 'v2026.03.13-b7d01e2', tasks: ['data.backfill.list_partitions', 'data.backfill.reload_partition'], mode: 'MANUAL', phase: 'SUCCEEDED' },
-  { who: 'peggy', at: '13:05:02', project: 'ml', domain: 'development', launchPlan: TRAIN_PIPELINE.name, version: 'v2026.03.14-peggy-3', tasks: [TRAIN_PIPELINE.task], mode: 'MANUAL', phase: 'FAILED' },
-  { who: 'laura', at: '15:31:40', project: 'ml', domain: 'development', launchPlan: 'ml.eval.smoke_eval', version: 'v2026.03.12-5e2f7b8', tasks: ['ml.eval.evaluate_checkpoint'], mode: 'MANUAL', phase: 'SUCCEEDED' },
-  { who: 'trent', at: '16:12:09', project: 'data', domain: 'production', launchPlan: 'data.ingest.hourly_ingest', version: 'v2026.03.09-17ab9f0', tasks: ['data.ingest.pull_partitions', 'data.ingest.load_warehouse'], mode: 'RELAUNCH', phase: 'SUCCEEDED' },
-  { who: 'kevin', at: '18:02:55', project: 'data', domain: 'development', launchPlan: 'data.backfill.backfill_partitions', version: 'v2026.03.13-b7d01e2', tasks: ['data.backfill.list_partitions', 'data.backfill.reload_partition'], mode: 'MANUAL', phase: 'FAILED' },
+  { who: 'grace', at: '10:42:17', project: 'ml', domain: 'development', launchPlan: TRAIN_PIPELINE.name, version: [0, 'grace-1'], tasks: [TRAIN_PIPELINE.task], mode: 'MANUAL', phase: 'SUCCEEDED' },
+  { who: 'erin', at: '11:20:45', project: 'data', domain: 'development', launchPlan: 'data.backfill.backfill_partitions', version: [-1, 'b7d01e2'], tasks: ['data.backfill.list_partitions', 'data.backfill.reload_partition'], mode: 'MANUAL', phase: 'SUCCEEDED' },
+  { who: 'peggy', at: '13:05:02', project: 'ml', domain: 'development', launchPlan: TRAIN_PIPELINE.name, version: [0, 'peggy-3'], tasks: [TRAIN_PIPELINE.task], mode: 'MANUAL', phase: 'FAILED' },
+  { who: 'laura', at: '15:31:40', project: 'ml', domain: 'development', launchPlan: 'ml.eval.smoke_eval', version: [-2, '5e2f7b8'], tasks: ['ml.eval.evaluate_checkpoint'], mode: 'MANUAL', phase: 'SUCCEEDED' },
+  { who: 'trent', at: '16:12:09', project: 'data', domain: 'production', launchPlan: 'data.ingest.hourly_ingest', version: [-5, '17ab9f0'], tasks: ['data.ingest.pull_partitions', 'data.ingest.load_warehouse'], mode: 'RELAUNCH', phase: 'SUCCEEDED' },
+  { who: 'kevin', at: '18:02:55', project: 'data', domain: 'development', launchPlan: 'data.backfill.backfill_partitions', version: [-1, 'b7d01e2'], tasks: ['data.backfill.list_partitions', 'data.backfill.reload_partition'], mode: 'MANUAL', phase: 'FAILED' },
 ];
 
 function sessionKey(rng: Rng): string {
@@ -158,19 +165,20 @@ function finish(run: Omit<PlannedRun, 'endedUs'>, rng: Rng): PlannedRun {
   return { ...run, endedUs: last.endedUs + rng.int(1000, 3000) * 1000 };
 }
 
-const USER_ERRORS = [
-  { code: 'USER:RuntimeError', message: 'Traceback (most recent call last):\n  File "/root/pipeline/tasks.py", line 88, in load_warehouse\nRuntimeError: partition 2026-03-14T02 has 0 rows', kind: 'USER' as const },
+const userErrors = (day: DemoDay) => [
+  { code: 'USER:RuntimeError', message: `Traceback (most recent call last):\n  File "/root/pipeline/tasks.py", line 88, in load_warehouse\nRuntimeError: partition ${day.date}T02 has 0 rows`, kind: 'USER' as const },
   { code: 'USER:ValueError', message: 'Traceback (most recent call last):\n  File "/root/pipeline/train.py", line 142, in train_model\nValueError: learning rate must be positive, got -0.001', kind: 'USER' as const },
   { code: 'USER:OOMKilled', message: 'Pod failed. No message received from kubernetes.\n[primary] terminated with exit code (137). Reason [OOMKilled].', kind: 'USER' as const },
 ];
 
-export function planRuns(rng: Rng): PlannedRun[] {
+export function planRuns(rng: Rng, day: DemoDay): PlannedRun[] {
   const runs: PlannedRun[] = [];
+  const USER_ERRORS = userErrors(day);
   // Which scheduled runs fail: one data ingest in the night, one eval in the afternoon.
   const failing = new Set(['data.ingest.hourly_ingest@3', 'ml.eval.smoke_eval@13']);
   for (let hour = 0; hour < 24; hour++) {
     for (const lp of SCHEDULED) {
-      const scheduledAtUs = DAY_START + hour * HOUR + (lp.minute ?? 0) * MINUTE;
+      const scheduledAtUs = day.start + hour * HOUR + (lp.minute ?? 0) * MINUTE;
       const createdUs = scheduledAtUs + rng.int(600, 4000) * 1000;
       const startedUs = createdUs + rng.int(3000, 8000) * 1000;
       const name = `f${rng.hex(19)}`;
@@ -184,7 +192,7 @@ export function planRuns(rng: Rng): PlannedRun[] {
             domain: lp.domain,
             name,
             launchPlan: lp.name,
-            version: lp.version,
+            version: versionOf(day, lp.version),
             mode: 'SCHEDULED',
             scheduledAtUs,
             createdUs,
@@ -203,7 +211,7 @@ export function planRuns(rng: Rng): PlannedRun[] {
   }
 
   for (const m of MANUAL) {
-    const createdUs = at(m.at) + rng.int(0, 1000) * 1000;
+    const createdUs = day.at(m.at) + rng.int(0, 1000) * 1000;
     const startedUs = createdUs + rng.int(3000, 8000) * 1000;
     const name = `${rng.chars('abcdefghijklmnopqrstuvwxyz', 1)}${rng.lowerAlnum(19)}`;
     const namespace = `${m.project}-${m.domain}`;
@@ -215,7 +223,7 @@ export function planRuns(rng: Rng): PlannedRun[] {
           domain: m.domain,
           name,
           launchPlan: m.launchPlan,
-          version: m.version,
+          version: versionOf(day, m.version),
           mode: m.mode,
           principal: person(m.who).email,
           createdUs,
@@ -232,13 +240,14 @@ export function planRuns(rng: Rng): PlannedRun[] {
     );
   }
 
-  runs.push(incidentRun(rng));
+  runs.push(incidentRun(rng, day));
   return runs.sort((a, b) => a.createdUs - b.createdUs);
 }
 
 /** alice's launch of ml/production/fz3k9q2m1x, aborted by bob at 09:47 (DEMO.md). */
-function incidentRun(rng: Rng): PlannedRun {
+function incidentRun(rng: Rng, day: DemoDay): PlannedRun {
   const r = INCIDENT_RUN;
+  const assumedUs = day.at(r.assumeRole);
   const k8sNode = K8S_NODES[2];
   const node: PlannedNode = {
     nodeId: r.nodeId,
@@ -247,24 +256,24 @@ function incidentRun(rng: Rng): PlannedRun {
     podUid: rng.uuid(),
     podIp: '10.0.2.143',
     k8sNode,
-    createdUs: r.nodeCreatedUs,
-    podCreatedUs: r.podCreatedUs,
-    startedUs: r.taskStartedUs,
-    endedUs: r.abortUs + 412_000,
+    createdUs: day.at(r.nodeCreated),
+    podCreatedUs: day.at(r.podCreated),
+    startedUs: day.at(r.taskStarted),
+    endedUs: day.at(r.abort) + 412_000,
     phase: 'ABORTED',
-    irsa: { accessKeyId: r.sessionKey, sessionName: `botocore-session-${Math.floor(r.assumeRoleUs / SECOND)}`, assumedUs: r.assumeRoleUs },
+    irsa: { accessKeyId: r.sessionKey, sessionName: `botocore-session-${Math.floor(assumedUs / SECOND)}`, assumedUs },
   };
   return {
     project: r.project,
     domain: r.domain,
     name: r.name,
     launchPlan: r.launchPlan,
-    version: TRAIN_PIPELINE.version,
+    version: versionOf(day, TRAIN_PIPELINE.version),
     mode: 'MANUAL',
     principal: ALICE.email,
-    createdUs: r.createdUs,
-    startedUs: r.startedUs,
-    endedUs: r.abortUs,
+    createdUs: day.at(r.created),
+    startedUs: day.at(r.started),
+    endedUs: day.at(r.abort),
     phase: 'ABORTED',
     namespace: ORG.trainingNamespace,
     serviceAccount: ORG.trainingServiceAccount,

@@ -1,4 +1,4 @@
-import { at, DAY_END, DAY_START, HOUR, isoTicks, parts, SECOND } from '../clock';
+import { HOUR, isoTicks, parts, SECOND, type DemoDay } from '../clock';
 import type { AzureFacts, IncidentRef, SourceCounts, TimelineEntry } from '../manifest';
 import { ALICE, ORG, PEOPLE, type Person, personIp } from '../org';
 import { ndjson, scaled, type DemoFile, type WriterContext } from '../output';
@@ -228,10 +228,11 @@ function statusFor(op: string, rng: Rng): { outcome: 'Success' | 'Failure'; stat
 }
 
 function background(log: ActivityLog, rng: Rng, ctx: WriterContext): void {
+  const { day } = ctx;
   const people = PEOPLE.filter((p) => p.azure && p !== ALICE);
-  for (const us of rng.instants(scaled(ctx, 400), DAY_START, DAY_END)) {
+  for (const us of rng.instants(scaled(ctx, 400), day.start, day.end)) {
     const p = rng.pick(people);
-    const when = DAY_START + p.workStartHour * HOUR + (us % (p.workHours * HOUR));
+    const when = day.start + p.workStartHour * HOUR + (us % (p.workHours * HOUR));
     const res = rng.pick(RESOURCES);
     const op = rng.weighted(res.operations);
     const ip = personIp(p, rng.chance(0.8));
@@ -247,7 +248,7 @@ function background(log: ActivityLog, rng: Rng, ctx: WriterContext): void {
     });
   }
   // Terraform applies from CI.
-  for (const us of rng.instants(scaled(ctx, 300), DAY_START, DAY_END)) {
+  for (const us of rng.instants(scaled(ctx, 300), day.start, day.end)) {
     const res = rng.pick(RESOURCES.filter((r) => r.provider !== 'Microsoft.Compute' || rng.chance(0.3)));
     const writes = res.operations.filter(([op]) => !op.endsWith('/action') || op.startsWith('validate'));
     const op = rng.weighted(writes.length ? writes : res.operations);
@@ -265,7 +266,7 @@ function background(log: ActivityLog, rng: Rng, ctx: WriterContext): void {
   for (const [hour, op] of [[7, 'start/action'], [19, 'deallocate/action']] as const) {
     for (const vm of vms) {
       for (let i = 0; i < Math.max(1, scaled(ctx, 12)); i++) {
-        const us = DAY_START + hour * HOUR + rng.int(0, 50 * 60) * SECOND;
+        const us = day.start + hour * HOUR + rng.int(0, 50 * 60) * SECOND;
         log.operation({
           us,
           durationMs: rng.int(15_000, 90_000),
@@ -280,7 +281,7 @@ function background(log: ActivityLog, rng: Rng, ctx: WriterContext): void {
   }
   // A function app's identity fetches storage keys all day.
   const storage = RESOURCES.filter((r) => r.type === 'storageAccounts');
-  for (const us of rng.instants(scaled(ctx, 200), DAY_START, DAY_END)) {
+  for (const us of rng.instants(scaled(ctx, 200), day.start, day.end)) {
     const sa = rng.pick(storage);
     log.operation({
       us,
@@ -295,8 +296,8 @@ function background(log: ActivityLog, rng: Rng, ctx: WriterContext): void {
 }
 
 /** 09:25: alice's identity, from the attacker's address, assigns Owner on the subscription to a guest. */
-function incident(log: ActivityLog, rng: Rng): AzureFacts {
-  const us = at('09:25:31.482013');
+function incident(log: ActivityLog, rng: Rng, day: DemoDay): AzureFacts {
+  const us = day.at('09:25:31.482013');
   const assignmentId = rng.uuid();
   const guestObjectId = stableUuid('azure-oid:mallory.ext@gmail.com');
   const scope = `/subscriptions/${SUB}`;
@@ -324,13 +325,14 @@ function incident(log: ActivityLog, rng: Rng): AzureFacts {
 }
 
 export function writeAzure(ctx: WriterContext): { files: DemoFile[]; counts: SourceCounts & { operations: number; maxIngestLagSeconds: number }; facts: AzureFacts; timeline: TimelineEntry[] } {
+  const { day } = ctx;
   const rng = ctx.rng;
   const log = new ActivityLog(rng.fork('ids'));
   background(log, rng.fork('background'), ctx);
-  const facts = incident(log, rng.fork('incident'));
+  const facts = incident(log, rng.fork('incident'), ctx.day);
 
   // One blob per hour of arrival; within it, records in arrival order.
-  const records = log.records.filter((r) => r.us >= DAY_START && r.receivedUs < DAY_END);
+  const records = log.records.filter((r) => r.us >= day.start && r.receivedUs < day.end);
   const blobs = new Map<string, AzRecord[]>();
   for (const r of records) {
     const p = parts(r.receivedUs);

@@ -1,4 +1,4 @@
-import { at, DAY_END, DAY_START, HOUR, isoSeconds, MINUTE, parts, SECOND } from '../clock';
+import { HOUR, isoSeconds, MINUTE, parts, SECOND, type DemoDay } from '../clock';
 import type { CloudTrailFacts, IncidentRef, SourceCounts, TimelineEntry } from '../manifest';
 import { ALICE, awsCliAgent, K8S_NODES, ORG, PEOPLE, type Person, personIp, ssoRoleName, ssoSessionArn, USER_AGENTS, type AwsAccess } from '../org';
 import { scaled, type DemoFile, type WriterContext } from '../output';
@@ -256,9 +256,10 @@ function sessionKey(rng: Rng): string {
 
 /** People's Identity Center sessions during their working hours: console and CLI reads, a few admin writes. */
 function peopleSessions(trail: Trail, rng: Rng, ctx: WriterContext): void {
+  const { day } = ctx;
   for (const p of PEOPLE) {
     if (p.aws === 'none' || p === ALICE) continue;
-    const dayFrom = DAY_START + p.workStartHour * HOUR;
+    const dayFrom = day.start + p.workStartHour * HOUR;
     const dayTo = dayFrom + p.workHours * HOUR;
     const sessions = rng.int(1, 3);
     for (let s = 0; s < sessions; s++) {
@@ -270,7 +271,7 @@ function peopleSessions(trail: Trail, rng: Rng, ctx: WriterContext): void {
     }
   }
   // alice's own morning, read-only, from the office (before the attacker ever signs in)
-  addSession(trail, rng, ALICE, 'readonly', ORG.officeIp, at('08:04:10'), at('08:40:00'), scaled(ctx, 24), true);
+  addSession(trail, rng, ALICE, 'readonly', ORG.officeIp, day.at('08:04:10'), day.at('08:40:00'), scaled(ctx, 24), true);
 }
 
 function addSession(trail: Trail, rng: Rng, p: Person, access: AwsAccess, ip: string, startUs: number, endUs: number, calls: number, console: boolean): void {
@@ -305,9 +306,10 @@ function kebab(name: string): string {
 
 /** ci-bot's long-standing key, used by the CI runners to push images and deploy. */
 function ciBot(trail: Trail, rng: Rng, ctx: WriterContext): void {
+  const { day } = ctx;
   const identity = ciBotIdentity(ORG.ciBotKey);
   const pipelines = scaled(ctx, 180);
-  for (const startUs of rng.instants(pipelines, DAY_START, DAY_END - 10 * MINUTE)) {
+  for (const startUs of rng.instants(pipelines, day.start, day.end - 10 * MINUTE)) {
     const ip = rng.pick(ORG.ciIps);
     let t = startUs;
     for (let i = rng.int(6, 18); i > 0; i--) {
@@ -320,8 +322,9 @@ function ciBot(trail: Trail, rng: Rng, ctx: WriterContext): void {
 
 /** IRSA controllers: an hourly web-identity session, then their EC2 calls with its key. */
 function irsaController(trail: Trail, rng: Rng, ctx: WriterContext, namespace: string, sa: string, role: string, apis: Array<readonly [Api, number]>, perHour: number, ua: string): void {
+  const { day } = ctx;
   for (let h = 0; h < 24; h++) {
-    const hourStart = DAY_START + h * HOUR;
+    const hourStart = day.start + h * HOUR;
     const assumedUs = hourStart + rng.int(0, 120) * SECOND;
     const sessionName = `${Math.floor(assumedUs / 1000)}${rng.digits(6)}`;
     const key = sessionKey(rng);
@@ -335,19 +338,20 @@ function irsaController(trail: Trail, rng: Rng, ctx: WriterContext, namespace: s
 
 /** The EKS control plane (cluster role) and the nodes' instance profile, and the services acting for them. */
 function platform(trail: Trail, rng: Rng, ctx: WriterContext): void {
+  const { day } = ctx;
   const clusterSession = `aws-go-sdk-${rng.digits(19)}`;
   const clusterKey = sessionKey(rng);
-  const clusterIdentity = roleSessionIdentity('eks-prod-cluster-role', clusterSession, clusterKey, DAY_START - 3 * HOUR, false);
+  const clusterIdentity = roleSessionIdentity('eks-prod-cluster-role', clusterSession, clusterKey, day.start - 3 * HOUR, false);
   const describeNodes: Api = { source: 'ec2.amazonaws.com', name: 'DescribeInstances', readOnly: true, params: (r) => ({ instancesSet: { items: [{ instanceId: r.pick(K8S_NODES).instanceId }] }, filterSet: {} }) };
   const describeLb: Api = { source: 'elasticloadbalancing.amazonaws.com', name: 'DescribeLoadBalancers', readOnly: true, params: () => ({ names: ['a4f1c2e3b5d6a7c8e9f0a1b2c3d4e5f6'] }) };
-  for (const us of rng.instants(scaled(ctx, 2200), DAY_START, DAY_END)) {
+  for (const us of rng.instants(scaled(ctx, 2200), day.start, day.end)) {
     trail.call(rng.chance(0.85) ? describeNodes : describeLb, us, clusterIdentity, 'eks.amazonaws.com', 'aws-sdk-go/1.50.8 (go1.21.6; linux; amd64) cloud-controller-manager/v1.29.0');
   }
 
   // EC2 refreshes each node's instance-profile credentials; the kubelet then pulls from ECR.
   for (const node of K8S_NODES) {
     for (let h = 0; h < 24; h += 6) {
-      const us = DAY_START + h * HOUR + rng.int(0, 300) * SECOND;
+      const us = day.start + h * HOUR + rng.int(0, 300) * SECOND;
       const key = sessionKey(rng);
       trail.add({
         us,
@@ -363,14 +367,14 @@ function platform(trail: Trail, rng: Rng, ctx: WriterContext): void {
       });
       const identity = { ...roleSessionIdentity('eks-prod-nodegroup-role', node.instanceId, key, us, false), sessionContext: { sessionIssuer: issuer('eks-prod-nodegroup-role'), webIdFederationData: {}, attributes: { creationDate: isoSeconds(us), mfaAuthenticated: 'false' }, ec2RoleDelivery: '2.0' } };
       for (const t of rng.instants(scaled(ctx, 12), us + MINUTE, us + 6 * HOUR)) {
-        if (t >= DAY_END) continue;
+        if (t >= day.end) continue;
         trail.call({ source: 'ecr.amazonaws.com', name: 'GetAuthorizationToken', readOnly: true, params: () => ({ registryIds: [ACCT] }) }, t, identity, ORG.natIp, 'aws-sdk-go-v2/1.24.1 os/linux lang/go#1.21.6 md/GOOS#linux md/GOARCH#amd64 api/ecr#1.24.7 ecr-credential-provider');
       }
     }
   }
 
   // CloudTrail encrypting its own log files with KMS, every delivery.
-  for (let us = DAY_START + 2 * MINUTE; us < DAY_END; us += 5 * MINUTE) {
+  for (let us = day.start + 2 * MINUTE; us < day.end; us += 5 * MINUTE) {
     if (!rng.chance(Math.min(1, ctx.scale))) continue;
     trail.add({
       us: us + rng.int(0, 60) * SECOND,
@@ -404,10 +408,10 @@ function runSessions(trail: Trail, rng: Rng, ctx: WriterContext): void {
 }
 
 /** The incident rows of DEMO.md that happen in AWS. */
-function incident(trail: Trail, rng: Rng): Omit<CloudTrailFacts, 'maxRecordAgeSeconds'> {
+function incident(trail: Trail, rng: Rng, day: DemoDay): Omit<CloudTrailFacts, 'maxRecordAgeSeconds'> {
   const ip = ORG.attackerIp;
   const sessionKeyId = sessionKey(rng);
-  const sessionStart = at('09:01:07');
+  const sessionStart = day.at('09:01:07');
   const identity = ssoIdentity(ALICE, 'admin', sessionKeyId, sessionStart);
   const consoleLogin = trail.add({
     us: sessionStart,
@@ -424,33 +428,34 @@ function incident(trail: Trail, rng: Rng): Omit<CloudTrailFacts, 'maxRecordAgeSe
     noRequestId: true,
   });
   const iamRead = (clock: string, name: string, params: Obj | null): IncidentRef & { eventName: string } => ({
-    ...trail.add({ us: at(clock), identity, source: 'iam.amazonaws.com', name, ip, ua: 'AWS Internal', params, readOnly: true, console: true }),
+    ...trail.add({ us: day.at(clock), identity, source: 'iam.amazonaws.com', name, ip, ua: 'AWS Internal', params, readOnly: true, console: true }),
     eventName: name,
   });
   const sessionReads = [iamRead('09:01:32', 'ListUsers', null), iamRead('09:02:10', 'GetUser', { userName: ORG.ciBot }), iamRead('09:02:12', 'ListAccessKeys', { userName: ORG.ciBot })];
   const newKey = 'AKIAEXAMPLECIBOT0001';
   const createAccessKey = trail.add({
-    us: at('09:03:12'),
+    us: day.at('09:03:12'),
     identity,
     source: 'iam.amazonaws.com',
     name: 'CreateAccessKey',
     ip,
     ua: 'AWS Internal',
     params: { userName: ORG.ciBot },
-    response: { accessKey: { userName: ORG.ciBot, accessKeyId: newKey, status: 'Active', createDate: awsDate(at('09:03:12')) } },
+    response: { accessKey: { userName: ORG.ciBot, accessKeyId: newKey, status: 'Active', createDate: awsDate(day.at('09:03:12')) } },
     readOnly: false,
     console: true,
   });
   const policyArn = 'arn:aws:iam::aws:policy/AdministratorAccess';
-  const attachUserPolicy = trail.add({ us: at('09:04:05'), identity, source: 'iam.amazonaws.com', name: 'AttachUserPolicy', ip, ua: 'AWS Internal', params: { userName: ORG.ciBot, policyArn }, readOnly: false, console: true });
+  const attachUserPolicy = trail.add({ us: day.at('09:04:05'), identity, source: 'iam.amazonaws.com', name: 'AttachUserPolicy', ip, ua: 'AWS Internal', params: { userName: ORG.ciBot, policyArn }, readOnly: false, console: true });
 
   // The run's pod assumes the IRSA role; the session's key then signs its calls.
   const node = INCIDENT_RUN;
-  const sessionName = `botocore-session-${Math.floor(node.assumeRoleUs / SECOND)}`;
-  const assume = trail.assumeRoleWithWebIdentity(node.assumeRoleUs, ORG.trainingNamespace, ORG.trainingServiceAccount, ORG.irsaRole, sessionName, node.sessionKey, USER_AGENTS.boto3);
-  const runIdentity = roleSessionIdentity(ORG.irsaRole, sessionName, node.sessionKey, node.assumeRoleUs, true);
+  const assumedUs = day.at(node.assumeRole);
+  const sessionName = `botocore-session-${Math.floor(assumedUs / SECOND)}`;
+  const assume = trail.assumeRoleWithWebIdentity(assumedUs, ORG.trainingNamespace, ORG.trainingServiceAccount, ORG.irsaRole, sessionName, node.sessionKey, USER_AGENTS.boto3);
+  const runIdentity = roleSessionIdentity(ORG.irsaRole, sessionName, node.sessionKey, assumedUs, true);
   const runCall = (clock: string, source: string, name: string, params: Obj | null): IncidentRef & { eventName: string } => ({
-    ...trail.add({ us: at(clock), identity: runIdentity, source, name, ip: ORG.natIp, ua: USER_AGENTS.boto3, params, readOnly: true }),
+    ...trail.add({ us: day.at(clock), identity: runIdentity, source, name, ip: ORG.natIp, ua: USER_AGENTS.boto3, params, readOnly: true }),
     eventName: name,
   });
   const runSessionCalls = [
@@ -463,7 +468,7 @@ function incident(trail: Trail, rng: Rng): Omit<CloudTrailFacts, 'maxRecordAgeSe
   // The new ci-bot key, used from the attacker's machine.
   const ciIdentity = ciBotIdentity(newKey);
   const ciCall = (clock: string, source: string, name: string, params: Obj | null, command: string, readOnly: boolean, error?: { code: string; message: string }): IncidentRef & { eventName: string; errorCode?: string } => ({
-    ...trail.add({ us: at(clock), identity: ciIdentity, source, name, ip, ua: awsCliAgent('linux', command), params, readOnly, errorCode: error?.code, errorMessage: error?.message }),
+    ...trail.add({ us: day.at(clock), identity: ciIdentity, source, name, ip, ua: awsCliAgent('linux', command), params, readOnly, errorCode: error?.code, errorMessage: error?.message }),
     eventName: name,
     errorCode: error?.code,
   });
@@ -494,9 +499,9 @@ function incident(trail: Trail, rng: Rng): Omit<CloudTrailFacts, 'maxRecordAgeSe
  * delivery lag and goes into the first file due after it, so a file holds records up to a few minutes older
  * than its name. Records are shuffled inside a file, as CloudTrail does not sort them.
  */
-function deliver(rng: Rng, records: CtRecord[]): { files: DemoFile[]; maxAgeUs: number } {
+function deliver(rng: Rng, records: CtRecord[], day: DemoDay): { files: DemoFile[]; maxAgeUs: number } {
   const fileTimes: number[] = [];
-  for (let t = DAY_START + rng.int(3, 6) * MINUTE; t < DAY_END + 20 * MINUTE; t += 5 * MINUTE) fileTimes.push(t + rng.int(0, 2) * MINUTE);
+  for (let t = day.start + rng.int(3, 6) * MINUTE; t < day.end + 20 * MINUTE; t += 5 * MINUTE) fileTimes.push(t + rng.int(0, 2) * MINUTE);
   const byFile = new Map<number, Obj[]>();
   let maxAgeUs = 0;
   for (const r of records) {
@@ -525,6 +530,7 @@ function deliver(rng: Rng, records: CtRecord[]): { files: DemoFile[]; maxAgeUs: 
 }
 
 export function writeCloudTrail(ctx: WriterContext): { files: DemoFile[]; counts: SourceCounts; facts: CloudTrailFacts; timeline: TimelineEntry[] } {
+  const { day } = ctx;
   const rng = ctx.rng;
   const trail = new Trail(rng);
   peopleSessions(trail, rng.fork('people'), ctx);
@@ -533,10 +539,10 @@ export function writeCloudTrail(ctx: WriterContext): { files: DemoFile[]; counts
   irsaController(trail, rng.fork('aws-node'), ctx, 'kube-system', 'aws-node', 'aws-node-irsa', AWS_NODE_APIS, 30, 'amazon-vpc-cni-k8s/v1.16.4 aws-sdk-go/1.50.8 (go1.21.6; linux; amd64)');
   platform(trail, rng.fork('platform'), ctx);
   runSessions(trail, rng.fork('runs'), ctx);
-  const facts = incident(trail, rng.fork('incident'));
+  const facts = incident(trail, rng.fork('incident'), ctx.day);
 
-  const records = trail.records.filter((r) => r.us >= DAY_START && r.us < DAY_END).sort((a, b) => a.us - b.us);
-  const { files, maxAgeUs } = deliver(rng.fork('delivery'), records);
+  const records = trail.records.filter((r) => r.us >= day.start && r.us < day.end).sort((a, b) => a.us - b.us);
+  const { files, maxAgeUs } = deliver(rng.fork('delivery'), records, ctx.day);
 
   const tl = (ref: IncidentRef, action: string): TimelineEntry => ({ time: ref.time, source: 'cloudtrail', action, id: ref.id });
   const timeline = [

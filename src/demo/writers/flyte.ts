@@ -1,4 +1,4 @@
-import { DAY_START, HOUR, protoDuration, protoTimestamp } from '../clock';
+import { HOUR, protoDuration, protoTimestamp } from '../clock';
 import type { FlyteFacts, SourceCounts, TimelineEntry } from '../manifest';
 import { ORG } from '../org';
 import type { DemoFile, WriterContext } from '../output';
@@ -149,9 +149,10 @@ function taskExecutions(run: PlannedRun, node: PlannedNode): Obj {
 }
 
 export function writeFlyte(ctx: WriterContext): { files: DemoFile[]; counts: SourceCounts & { nodeExecutions: number; taskExecutions: number }; facts: FlyteFacts; timeline: TimelineEntry[] } {
+  const { day } = ctx;
   const runs = [...ctx.runs].sort((a, b) => b.createdUs - a.createdUs || (a.name < b.name ? -1 : 1));
   const relaunchOf = (run: PlannedRun): PlannedRun | undefined =>
-    run.mode === 'RELAUNCH' ? ctx.runs.find((r) => r.mode === 'SCHEDULED' && r.launchPlan === run.launchPlan && r.project === run.project && r.domain === run.domain && r.scheduledAtUs === DAY_START + 15 * HOUR + 5 * 60_000_000) : undefined;
+    run.mode === 'RELAUNCH' ? ctx.runs.find((r) => r.mode === 'SCHEDULED' && r.launchPlan === run.launchPlan && r.project === run.project && r.domain === run.domain && r.scheduledAtUs === day.start + 15 * HOUR + 5 * 60_000_000) : undefined;
   const files: DemoFile[] = [{ path: 'flyte/executions.json', content: `${JSON.stringify(runs.map((r) => uctlExecution(r, relaunchOf(r))), null, 2)}\n` }];
   let nodeCount = 0;
   let taskCount = 0;

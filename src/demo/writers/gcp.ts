@@ -1,4 +1,4 @@
-import { at, DAY_END, DAY_START, HOUR, isoMicros, isoNanos, MINUTE, parts, SECOND } from '../clock';
+import { HOUR, isoMicros, isoNanos, MINUTE, parts, SECOND, type DemoDay } from '../clock';
 import type { GcpFacts, IncidentRef, SourceCounts, TimelineEntry } from '../manifest';
 import { ALICE, gcloudAgent, ORG, PEOPLE, type Person, personIp } from '../org';
 import { ndjson, scaled, type DemoFile, type WriterContext } from '../output';
@@ -128,17 +128,18 @@ function computeOperation(logs: AuditLogs, rng: Rng, us: number, method: string,
 }
 
 function activity(logs: AuditLogs, rng: Rng, ctx: WriterContext): void {
+  const { day } = ctx;
   const gcpPeople = PEOPLE.filter((p) => p.gcp && p !== ALICE);
-  for (const us of rng.instants(scaled(ctx, 150), DAY_START, DAY_END - MINUTE)) {
+  for (const us of rng.instants(scaled(ctx, 150), day.start, day.end - MINUTE)) {
     const p = rng.pick(gcpPeople);
-    const workUs = DAY_START + p.workStartHour * HOUR + (us % (p.workHours * HOUR));
+    const workUs = day.start + p.workStartHour * HOUR + (us % (p.workHours * HOUR));
     const method = rng.pick(['v1.compute.instances.insert', 'v1.compute.instances.start', 'v1.compute.instances.stop', 'v1.compute.instances.setLabels']);
     computeOperation(logs, rng, workUs, method, p.email, personIp(p, rng.chance(0.8)), gcloudAgent(p.os, `gcloud.compute.instances.${method.split('.').pop()}`, rng.uuid()), `compute.instances.${method.split('.').pop()}`);
   }
-  for (const us of rng.instants(scaled(ctx, 140), DAY_START, DAY_END - MINUTE)) {
+  for (const us of rng.instants(scaled(ctx, 140), day.start, day.end - MINUTE)) {
     computeOperation(logs, rng, us, rng.pick(['v1.compute.instances.insert', 'v1.compute.instances.delete']), `${PROJECT_NUMBER}@cloudservices.gserviceaccount.com`, 'private', 'GCE Managed Instance Group', 'compute.instances.create');
   }
-  for (const us of rng.instants(scaled(ctx, 120), DAY_START, DAY_END)) {
+  for (const us of rng.instants(scaled(ctx, 120), day.start, day.end)) {
     const bucket = rng.pick(BUCKETS);
     const setIam = rng.chance(0.3);
     logs.add({
@@ -160,8 +161,9 @@ function activity(logs: AuditLogs, rng: Rng, ctx: WriterContext): void {
 }
 
 function dataAccess(logs: AuditLogs, rng: Rng, ctx: WriterContext): void {
+  const { day } = ctx;
   // Vertex AI training jobs run as trainer@ and read their API keys from Secret Manager.
-  for (const us of rng.instants(scaled(ctx, 300), DAY_START, DAY_END)) {
+  for (const us of rng.instants(scaled(ctx, 300), day.start, day.end)) {
     const secret = rng.pick(['wandb-api-key', 'hf-token', 'feature-store-dsn']);
     logs.add({
       us,
@@ -180,10 +182,10 @@ function dataAccess(logs: AuditLogs, rng: Rng, ctx: WriterContext): void {
   }
   // BigQuery queries by analysts and the Flyte data pipelines.
   const analysts = PEOPLE.filter((p) => p.gcp && p !== ALICE);
-  for (const us of rng.instants(scaled(ctx, 800), DAY_START, DAY_END)) {
+  for (const us of rng.instants(scaled(ctx, 800), day.start, day.end)) {
     const human = rng.chance(0.6);
     const p = rng.pick(analysts);
-    const when = human ? DAY_START + p.workStartHour * HOUR + (us % (p.workHours * HOUR)) : us;
+    const when = human ? day.start + p.workStartHour * HOUR + (us % (p.workHours * HOUR)) : us;
     const jobId = `bquxjob_${rng.hex(8)}_${rng.hex(11)}`;
     const principal = human ? p.email : `flyte-data@${PROJECT}.iam.gserviceaccount.com`;
     const insert = rng.chance(0.6);
@@ -203,7 +205,7 @@ function dataAccess(logs: AuditLogs, rng: Rng, ctx: WriterContext): void {
         : undefined,
     });
   }
-  for (const us of rng.instants(scaled(ctx, 500), DAY_START, DAY_END)) {
+  for (const us of rng.instants(scaled(ctx, 500), day.start, day.end)) {
     const p = rng.pick(analysts);
     const bucket = rng.pick(BUCKETS);
     const listBuckets = rng.chance(0.4);
@@ -220,7 +222,7 @@ function dataAccess(logs: AuditLogs, rng: Rng, ctx: WriterContext): void {
       authz: [{ permission: listBuckets ? 'storage.buckets.list' : 'storage.objects.list', resource: listBuckets ? `projects/_/buckets` : `projects/_/buckets/${bucket}`, type: 'DATA_READ' }],
     });
   }
-  for (const us of rng.instants(scaled(ctx, 400), DAY_START, DAY_END)) {
+  for (const us of rng.instants(scaled(ctx, 400), day.start, day.end)) {
     const p = rng.pick(analysts);
     const getPolicy = rng.chance(0.5);
     logs.add({
@@ -239,7 +241,7 @@ function dataAccess(logs: AuditLogs, rng: Rng, ctx: WriterContext): void {
   // alice's own reads after signing in to Google at 08:24 from the office
   for (const clock of ['08:25:12.310221', '08:26:40.902117', '08:33:05.448920']) {
     logs.add({
-      us: at(clock),
+      us: day.at(clock),
       log: 'data_access',
       resource: { type: 'gcs_bucket', labels: { bucket_name: '', location: 'global', project_id: PROJECT } },
       serviceName: 'storage.googleapis.com',
@@ -254,7 +256,8 @@ function dataAccess(logs: AuditLogs, rng: Rng, ctx: WriterContext): void {
 }
 
 function systemEvents(logs: AuditLogs, rng: Rng, ctx: WriterContext): void {
-  for (const us of rng.instants(scaled(ctx, 150), DAY_START, DAY_END)) {
+  const { day } = ctx;
+  for (const us of rng.instants(scaled(ctx, 150), day.start, day.end)) {
     const zone = rng.pick(ZONES);
     const method = rng.weighted([['compute.instances.preempted', 3], ['compute.instances.automaticRestart', 1], ['compute.instances.migrateOnHostMaintenance', 2]] as const);
     logs.add({
@@ -271,11 +274,11 @@ function systemEvents(logs: AuditLogs, rng: Rng, ctx: WriterContext): void {
   }
 }
 
-function incident(logs: AuditLogs, rng: Rng): GcpFacts {
+function incident(logs: AuditLogs, rng: Rng, day: DemoDay): GcpFacts {
   const ip = ORG.attackerIp;
   const os: Person['os'] = 'linux';
   const getIamPolicy = logs.add({
-    us: at('09:20:09.771204'),
+    us: day.at('09:20:09.771204'),
     log: 'data_access',
     resource: projectResource(),
     serviceName: 'cloudresourcemanager.googleapis.com',
@@ -296,7 +299,7 @@ function incident(logs: AuditLogs, rng: Rng): GcpFacts {
     { role: 'roles/aiplatform.user', members: [`serviceAccount:${TRAINER}`] },
   ];
   const setIamPolicy = logs.add({
-    us: at('09:20:11.482913'),
+    us: day.at('09:20:11.482913'),
     log: 'activity',
     resource: projectResource(),
     serviceName: 'cloudresourcemanager.googleapis.com',
@@ -312,7 +315,7 @@ function incident(logs: AuditLogs, rng: Rng): GcpFacts {
   });
   const keyId = rng.hex(40);
   const keyName = `projects/${PROJECT}/serviceAccounts/${TRAINER}/keys/${keyId}`;
-  const createUs = at('09:21:37.104556');
+  const createUs = day.at('09:21:37.104556');
   const createServiceAccountKey = logs.add({
     us: createUs,
     log: 'activity',
@@ -335,15 +338,16 @@ function incident(logs: AuditLogs, rng: Rng): GcpFacts {
 }
 
 export function writeGcp(ctx: WriterContext): { files: DemoFile[]; counts: SourceCounts & { byLog: Record<string, number> }; facts: GcpFacts; timeline: TimelineEntry[] } {
+  const { day } = ctx;
   const rng = ctx.rng;
   const logs = new AuditLogs(rng.fork('ids'));
   activity(logs, rng.fork('activity'), ctx);
   dataAccess(logs, rng.fork('data_access'), ctx);
   systemEvents(logs, rng.fork('system_event'), ctx);
-  const facts = incident(logs, rng.fork('incident'));
+  const facts = incident(logs, rng.fork('incident'), ctx.day);
 
   // The sink files an entry under the hour of its timestamp; within a file, in the order entries arrived.
-  const entries = logs.entries.filter((e) => e.us >= DAY_START && e.us < DAY_END);
+  const entries = logs.entries.filter((e) => e.us >= day.start && e.us < day.end);
   const groups = new Map<string, Entry[]>();
   const byLog: Record<string, number> = {};
   for (const e of entries) {

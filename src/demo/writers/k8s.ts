@@ -1,4 +1,4 @@
-import { at, DAY_END, DAY_START, HOUR, isoMicros, MINUTE, parts, SECOND } from '../clock';
+import { HOUR, isoMicros, MINUTE, parts, SECOND, type DemoDay } from '../clock';
 import type { IncidentRef, K8sFacts, SourceCounts, TimelineEntry } from '../manifest';
 import { ALICE, K8S_NODES, k8sUser, ORG, PEOPLE, type Person, personIp, USER_AGENTS } from '../org';
 import { scaled, type DemoFile, type WriterContext } from '../output';
@@ -144,7 +144,8 @@ class AuditLog {
         userAgent: r.caller.userAgent,
         objectRef: r.target.objectRef,
       };
-      const received = { ...base, stage: 'RequestReceived', ...who, requestReceivedTimestamp: isoMicros(r.receivedUs), stageTimestamp: isoMicros(r.receivedUs) };
+      const receivedAt = isoMicros(r.receivedUs);
+      const received = { ...base, stage: 'RequestReceived', ...who, requestReceivedTimestamp: receivedAt, stageTimestamp: receivedAt };
       const responseStatus = r.failure
         ? { metadata: {}, status: 'Failure', message: r.failure.message, reason: r.failure.reason, details: r.failure.details, code: r.code }
         : { metadata: {}, code: r.code };
@@ -156,7 +157,7 @@ class AuditLog {
         objectRef: r.createdName && r.target.objectRef ? { ...r.target.objectRef, name: r.createdName } : r.target.objectRef,
         responseStatus,
         requestObject: r.level === 'Metadata' ? undefined : r.requestObject,
-        requestReceivedTimestamp: isoMicros(r.receivedUs),
+        requestReceivedTimestamp: receivedAt,
         stageTimestamp: isoMicros(r.completeUs),
         annotations: { ...decision, ...r.annotations },
       };
@@ -202,9 +203,10 @@ function personCaller(p: Person, ip: string, ipChain?: string[]): Caller {
 
 /** kubelets: node status every few minutes. */
 function kubelets(log: AuditLog, rng: Rng, ctx: WriterContext): void {
+  const { day } = ctx;
   for (const node of K8S_NODES) {
     const caller: Caller = { user: { username: `system:node:${node.name}`, groups: ['system:nodes', 'system:authenticated'] }, sourceIPs: [node.ip], userAgent: ua('kubelet'), allowedBy: '' };
-    for (const us of rng.instants(scaled(ctx, 360), DAY_START, DAY_END)) {
+    for (const us of rng.instants(scaled(ctx, 360), day.start, day.end)) {
       log.add({ receivedUs: us, verb: 'patch', target: resource({ resource: 'nodes', name: node.name, subresource: 'status', query: 'timeout=10s' }), caller, code: 200, latencyUs: rng.int(3_000, 15_000) });
     }
   }
@@ -212,8 +214,9 @@ function kubelets(log: AuditLog, rng: Rng, ctx: WriterContext): void {
 
 /** kube-controller-manager's controllers. */
 function controllers(log: AuditLog, rng: Rng, ctx: WriterContext): void {
+  const { day } = ctx;
   const eps = controller('endpointslice-controller');
-  for (const us of rng.instants(scaled(ctx, 1200), DAY_START, DAY_END)) {
+  for (const us of rng.instants(scaled(ctx, 1200), day.start, day.end)) {
     const ns = rng.pick(APP_NAMESPACES);
     const conflict = rng.chance(0.02);
     log.add({
@@ -226,12 +229,12 @@ function controllers(log: AuditLog, rng: Rng, ctx: WriterContext): void {
     });
   }
   const rs = controller('replicaset-controller');
-  for (const us of rng.instants(scaled(ctx, 400), DAY_START, DAY_END)) {
+  for (const us of rng.instants(scaled(ctx, 400), day.start, day.end)) {
     const ns = rng.pick(APP_NAMESPACES);
     log.add({ receivedUs: us, verb: 'update', target: resource({ resource: 'replicasets', group: 'apps', namespace: ns, name: `${rng.pick(DEPLOYMENTS)}-${rng.hex(9).replace(/^\d/, 'f')}`, subresource: 'status' }), caller: rs, code: 200 });
   }
   const gc = controller('generic-garbage-collector');
-  for (const us of rng.instants(scaled(ctx, 200), DAY_START, DAY_END)) {
+  for (const us of rng.instants(scaled(ctx, 200), day.start, day.end)) {
     const kind = rng.pick([{ resource: 'pods' }, { resource: 'replicasets', group: 'apps' }, { resource: 'jobs', group: 'batch' }]);
     log.add({ receivedUs: us, verb: 'list', target: resource({ ...kind, namespace: rng.pick(NAMESPACES), query: 'limit=500' }), caller: gc, code: 200 });
   }
@@ -241,7 +244,7 @@ function controllers(log: AuditLog, rng: Rng, ctx: WriterContext): void {
     { username: 'eks:addon-manager', resource: 'configmaps', group: undefined, verbs: ['get'] },
     { username: 'eks:cloud-controller-manager', resource: 'nodes', group: undefined, verbs: ['get', 'update'] },
   ];
-  for (const us of rng.instants(scaled(ctx, 800), DAY_START, DAY_END)) {
+  for (const us of rng.instants(scaled(ctx, 800), day.start, day.end)) {
     const e = rng.pick(eksUsers);
     const verb = rng.pick(e.verbs);
     const name = e.resource === 'nodes' ? rng.pick(K8S_NODES).name : e.resource === 'configmaps' ? 'aws-auth' : verb === 'list' ? undefined : `csr-${rng.lowerAlnum(5)}`;
@@ -257,8 +260,9 @@ function controllers(log: AuditLog, rng: Rng, ctx: WriterContext): void {
 
 /** In-cluster workloads that talk to the apiserver all day. */
 function workloads(log: AuditLog, rng: Rng, ctx: WriterContext): void {
+  const { day } = ctx;
   const karpenter = podCaller(rng, 'karpenter', 'karpenter', `karpenter-7c9f6b8d5-${rng.lowerAlnum(5)}`, K8S_NODES[0], 'karpenter/v0.35.2', 'karpenter-core');
-  for (const us of rng.instants(scaled(ctx, 3600), DAY_START, DAY_END)) {
+  for (const us of rng.instants(scaled(ctx, 3600), day.start, day.end)) {
     const kind = rng.weighted([
       [{ resource: 'nodepools', group: 'karpenter.sh', version: 'v1beta1' }, 3],
       [{ resource: 'nodeclaims', group: 'karpenter.sh', version: 'v1beta1' }, 4],
@@ -273,7 +277,7 @@ function workloads(log: AuditLog, rng: Rng, ctx: WriterContext): void {
   }
 
   const argocd = podCaller(rng, 'argocd', 'argocd-application-controller', 'argocd-application-controller-0', K8S_NODES[1], 'argocd-application-controller/v2.10.4+f5d63a5 (linux/amd64)', 'argocd-application-controller');
-  for (const us of rng.instants(scaled(ctx, 3600), DAY_START, DAY_END)) {
+  for (const us of rng.instants(scaled(ctx, 3600), day.start, day.end)) {
     const ns = rng.pick(APP_NAMESPACES);
     const kind = rng.weighted([
       [{ resource: 'deployments', group: 'apps' }, 4],
@@ -295,12 +299,12 @@ function workloads(log: AuditLog, rng: Rng, ctx: WriterContext): void {
   }
 
   const prometheus = podCaller(rng, 'monitoring', 'prometheus-server', `prometheus-server-6d8f9c7b4-${rng.lowerAlnum(5)}`, K8S_NODES[4], 'Prometheus/2.50.1', 'prometheus-server');
-  for (const us of rng.instants(scaled(ctx, 2400), DAY_START, DAY_END)) {
+  for (const us of rng.instants(scaled(ctx, 2400), day.start, day.end)) {
     log.add({ receivedUs: us, verb: 'list', target: resource({ resource: rng.pick(['pods', 'endpoints', 'services']), namespace: rng.pick(NAMESPACES), query: 'limit=500&resourceVersion=0' }), caller: prometheus, code: 200 });
   }
 
   const coredns = podCaller(rng, 'kube-system', 'coredns', `coredns-5b8cc885bc-${rng.lowerAlnum(5)}`, K8S_NODES[3], 'coredns/v1.11.1 (linux/amd64) kubernetes/$Format', 'system:coredns');
-  for (const us of rng.instants(scaled(ctx, 600), DAY_START, DAY_END)) {
+  for (const us of rng.instants(scaled(ctx, 600), day.start, day.end)) {
     const kind = rng.pick([{ resource: 'endpointslices', group: 'discovery.k8s.io' }, { resource: 'services' }, { resource: 'namespaces' }]);
     log.add({ receivedUs: us, verb: 'list', target: resource({ ...kind, query: 'limit=500&resourceVersion=0' }), caller: coredns, code: 200 });
   }
@@ -308,7 +312,7 @@ function workloads(log: AuditLog, rng: Rng, ctx: WriterContext): void {
   for (const node of K8S_NODES) {
     const awsNode = podCaller(rng, 'kube-system', 'aws-node', `aws-node-${rng.lowerAlnum(5)}`, node, 'amazon-vpc-cni-k8s/v1.16.4', 'aws-node');
     awsNode.sourceIPs = [node.ip];
-    for (const us of rng.instants(scaled(ctx, 150), DAY_START, DAY_END)) {
+    for (const us of rng.instants(scaled(ctx, 150), day.start, day.end)) {
       const getNode = rng.chance(0.5);
       log.add({
         receivedUs: us,
@@ -323,15 +327,16 @@ function workloads(log: AuditLog, rng: Rng, ctx: WriterContext): void {
 
 /** People using kubectl: a few bursts of reads a day. */
 function people(log: AuditLog, rng: Rng, ctx: WriterContext): void {
+  const { day } = ctx;
   for (const p of PEOPLE) {
     if (!p.k8s || p === ALICE) continue;
-    const from = DAY_START + p.workStartHour * HOUR;
+    const from = day.start + p.workStartHour * HOUR;
     const to = from + p.workHours * HOUR;
     for (let s = rng.int(2, 6); s > 0; s--) {
       kubectlSession(log, rng, p, personIp(p, rng.chance(0.8)), rng.int(from, to - 30 * MINUTE), scaled(ctx, rng.int(10, 40)));
     }
   }
-  kubectlSession(log, rng, ALICE, ORG.officeIp, at('08:12:30'), scaled(ctx, 14));
+  kubectlSession(log, rng, ALICE, ORG.officeIp, day.at('08:12:30'), scaled(ctx, 14));
 }
 
 function kubectlSession(log: AuditLog, rng: Rng, p: Person, ip: string, startUs: number, count: number): void {
@@ -537,9 +542,10 @@ function runEvents(log: AuditLog, rng: Rng, run: PlannedRun): RunRefs {
 
 /** flyteadmin's cluster resource sync: it checks each project-domain namespace every ten minutes. */
 function flyteadminSync(log: AuditLog, rng: Rng, ctx: WriterContext): void {
+  const { day } = ctx;
   const caller = flyteadminCaller();
   const namespaces = ORG.flyteProjects.flatMap((p) => ORG.flyteDomains.map((d) => `${p}-${d}`));
-  for (let us = DAY_START + rng.int(0, 60) * SECOND; us < DAY_END; us += 10 * MINUTE) {
+  for (let us = day.start + rng.int(0, 60) * SECOND; us < day.end; us += 10 * MINUTE) {
     if (!rng.chance(Math.min(1, ctx.scale))) continue;
     for (const ns of namespaces) {
       log.add({ receivedUs: us + rng.int(0, 2000) * 1000, verb: 'get', target: resource({ resource: 'namespaces', name: ns }), caller, code: 200 });
@@ -548,12 +554,12 @@ function flyteadminSync(log: AuditLog, rng: Rng, ctx: WriterContext): void {
   }
 }
 
-function incident(log: AuditLog, rng: Rng, runs: PlannedRun[]): K8sFacts {
+function incident(log: AuditLog, rng: Rng, runs: PlannedRun[], day: DemoDay): K8sFacts {
   // Early in the day Argo CD syncs the IRSA annotation onto ml-production/ml-training.
   const argocd = podCaller(rng, 'argocd', 'argocd-application-controller', 'argocd-application-controller-0', K8S_NODES[1], 'argocd-application-controller/v2.10.4+f5d63a5 (linux/amd64)', 'argocd-application-controller');
   const annotation = 'eks.amazonaws.com/role-arn';
   const serviceAccountAnnotation = log.add({
-    receivedUs: at('06:12:40.318'),
+    receivedUs: day.at('06:12:40.318'),
     verb: 'patch',
     level: 'Request',
     target: resource({ resource: 'serviceaccounts', namespace: ORG.trainingNamespace, name: ORG.trainingServiceAccount }),
@@ -567,11 +573,11 @@ function incident(log: AuditLog, rng: Rng, runs: PlannedRun[]): K8sFacts {
   const attacker = personCaller(ALICE, ORG.attackerIp, [ORG.officeIp, ORG.attackerIp]);
   const view = { ...attacker, allowedBy: rbac('RoleBinding', 'ml-platform-admin', 'admin', 'Group', 'oidc:ml-platform', ORG.trainingNamespace) };
   const discovery = { ...attacker, allowedBy: rbac('ClusterRoleBinding', 'system:discovery', 'system:discovery', 'Group', 'system:authenticated') };
-  log.add({ receivedUs: at('09:06:11.874'), verb: 'get', target: { requestURI: '/api?timeout=32s' }, caller: discovery, code: 200 });
-  log.add({ receivedUs: at('09:06:11.903'), verb: 'get', target: { requestURI: '/apis?timeout=32s' }, caller: discovery, code: 200 });
-  const secretsList = log.add({ receivedUs: at('09:06:12.201'), verb: 'list', target: resource({ resource: 'secrets', namespace: ORG.trainingNamespace, query: 'limit=500' }), caller: view, code: 200 });
+  log.add({ receivedUs: day.at('09:06:11.874'), verb: 'get', target: { requestURI: '/api?timeout=32s' }, caller: discovery, code: 200 });
+  log.add({ receivedUs: day.at('09:06:11.903'), verb: 'get', target: { requestURI: '/apis?timeout=32s' }, caller: discovery, code: 200 });
+  const secretsList = log.add({ receivedUs: day.at('09:06:12.201'), verb: 'list', target: resource({ resource: 'secrets', namespace: ORG.trainingNamespace, query: 'limit=500' }), caller: view, code: 200 });
   const secretsGets = ['db-credentials', 'aws-training-credentials'].map((name, i) => ({
-    ...log.add({ receivedUs: at(i === 0 ? '09:06:19.447' : '09:06:24.092'), verb: 'get', target: resource({ resource: 'secrets', namespace: ORG.trainingNamespace, name }), caller: view, code: 200 }),
+    ...log.add({ receivedUs: day.at(i === 0 ? '09:06:19.447' : '09:06:24.092'), verb: 'get', target: resource({ resource: 'secrets', namespace: ORG.trainingNamespace, name }), caller: view, code: 200 }),
     name,
   }));
 
@@ -583,7 +589,7 @@ function incident(log: AuditLog, rng: Rng, runs: PlannedRun[]): K8sFacts {
   // 09:14: the training pod itself lists secrets with its bound service-account token.
   const podUser = serviceAccountUser(ORG.trainingNamespace, ORG.trainingServiceAccount, { name: node.podName, uid: node.podUid, node: node.k8sNode }, rng.uuid());
   const podSecretsList = log.add({
-    receivedUs: at('09:14:02.733'),
+    receivedUs: day.at('09:14:02.733'),
     verb: 'list',
     target: resource({ resource: 'secrets', namespace: ORG.trainingNamespace, query: 'limit=500' }),
     caller: { user: podUser, sourceIPs: [node.podIp], userAgent: 'OpenAPI-Generator/29.0.0/python', allowedBy: rbac('RoleBinding', 'ml-training-secrets', 'secret-reader', 'ServiceAccount', `${ORG.trainingServiceAccount}/${ORG.trainingNamespace}`, ORG.trainingNamespace) },
@@ -635,6 +641,7 @@ function rotate(lines: Line[], maxBytes: number): { files: DemoFile[]; rotated: 
 }
 
 export function writeK8sAudit(ctx: WriterContext): { files: DemoFile[]; counts: SourceCounts & { requests: number; rotated: number; gzipped: number }; facts: K8sFacts; timeline: TimelineEntry[] } {
+  const { day } = ctx;
   const rng = ctx.rng;
   const log = new AuditLog(rng.fork('ids'));
   kubelets(log, rng.fork('kubelets'), ctx);
@@ -644,10 +651,10 @@ export function writeK8sAudit(ctx: WriterContext): { files: DemoFile[]; counts: 
   flyteadminSync(log, rng.fork('flyteadmin'), ctx);
   const runRng = rng.fork('runs');
   for (const run of ctx.runs) if (!run.incident) runEvents(log, runRng, run);
-  const facts = incident(log, rng.fork('incident'), ctx.runs);
+  const facts = incident(log, rng.fork('incident'), ctx.runs, ctx.day);
 
   // The live file ends with the day; a request still in flight at midnight is left for tomorrow's log.
-  log.requests.splice(0, log.requests.length, ...log.requests.filter((r) => r.receivedUs >= DAY_START && r.completeUs < DAY_END));
+  log.requests.splice(0, log.requests.length, ...log.requests.filter((r) => r.receivedUs >= day.start && r.completeUs < day.end));
   const lines = log.lines();
   const maxBytes = Math.max(1 << 20, Math.round(8 * (1 << 20) * ctx.scale));
   const { files, rotated, gzipped } = rotate(lines, maxBytes);

@@ -1,4 +1,4 @@
-import { at, DAY_END, DAY_START, HOUR, isoMillis, MINUTE, SECOND } from '../clock';
+import { HOUR, isoMillis, MINUTE, SECOND } from '../clock';
 import type { IncidentRef, OktaFacts, SourceCounts, TimelineEntry } from '../manifest';
 import { ALICE, CAROL, GEO, type Geo, OKTA_APPS, oktaAppId, type OktaAppKey, ORG, PEOPLE, type Person, personGeo, personIp, USER_AGENTS } from '../org';
 import { ndjson, scaled, type DemoFile, type WriterContext } from '../output';
@@ -6,7 +6,7 @@ import type { Rng } from '../prng';
 
 /**
  * Okta System Log: LogEvent objects exactly as `GET /api/v1/logs` returns them, one per line, one file per
- * UTC day (`okta/system-log-2026-03-14.ndjson`), in `published` order.
+ * UTC day (`okta/system-log-<YYYY-MM-DD>.ndjson`), in `published` order.
  */
 
 interface OktaActor {
@@ -313,6 +313,7 @@ function personDay(log: OktaLog, rng: Rng, ctx: WriterContext, p: Person, from: 
 
 /** Service clients fetching tokens with client credentials all day. */
 function serviceClients(log: OktaLog, rng: Rng, ctx: WriterContext): void {
+  const { day } = ctx;
   const clients = [
     { name: 'flytepropeller', everyMin: 10, ip: ORG.natIp, net: NETWORKS.aws, geo: GEO.ashburn, ua: 'flytepropeller/v1.11.0 (linux/amd64) go-http-client/1.1' },
     { name: 'github-actions-deployer', everyMin: 5, ip: ORG.ciIps[0], net: NETWORKS.ci, geo: GEO.ashburn, ua: 'Go-http-client/2.0' },
@@ -323,9 +324,9 @@ function serviceClients(log: OktaLog, rng: Rng, ctx: WriterContext): void {
     const client: OktaClient = { ip: c.ip, ua: c.ua, os: 'Unknown', browser: 'UNKNOWN', device: 'Unknown', geo: c.geo, net: c.net };
     const count = scaled(ctx, (24 * 60) / c.everyMin);
     for (let i = 0; i < count; i++) {
-      const us = DAY_START + Math.floor(((i + rng.next()) * (DAY_END - DAY_START)) / count);
+      const us = day.start + Math.floor(((i + rng.next()) * (day.end - day.start)) / count);
       log.add({
-        us: Math.min(us, DAY_END - 1),
+        us: Math.min(us, day.end - 1),
         eventType: 'app.oauth2.as.token.grant.access_token',
         displayMessage: 'OAuth2 access token is granted',
         result: 'SUCCESS',
@@ -340,13 +341,14 @@ function serviceClients(log: OktaLog, rng: Rng, ctx: WriterContext): void {
 }
 
 export function writeOkta(ctx: WriterContext): { files: DemoFile[]; counts: SourceCounts; facts: OktaFacts; timeline: TimelineEntry[] } {
+  const { day } = ctx;
   const rng = ctx.rng;
   const log = new OktaLog(rng);
   const sessions = new Map<string, string>();
 
   for (const p of PEOPLE) {
     if (p === ALICE) continue;
-    const from = DAY_START + p.workStartHour * HOUR;
+    const from = day.start + p.workStartHour * HOUR;
     sessions.set(p.name, personDay(log, rng, ctx, p, from, from + p.workHours * HOUR, rng.chance(0.8)));
   }
   serviceClients(log, rng, ctx);
@@ -354,22 +356,22 @@ export function writeOkta(ctx: WriterContext): { files: DemoFile[]; counts: Sour
   // alice: her own morning at the office (07:58-08:40), then the attacker with her password from 08:52.
   const officeClient = personClient(ALICE, ORG.officeIp);
   const aliceSession = log.sessionId();
-  const officeMfa = log.mfa(at('07:58:02.118'), ALICE, officeClient, aliceSession, 'SUCCESS');
-  const officeSignIn = log.sessionStart(at('07:58:02.904'), ALICE, officeClient, aliceSession, 'SUCCESS');
+  const officeMfa = log.mfa(day.at('07:58:02.118'), ALICE, officeClient, aliceSession, 'SUCCESS');
+  const officeSignIn = log.sessionStart(day.at('07:58:02.904'), ALICE, officeClient, aliceSession, 'SUCCESS');
   for (const [clock, app] of [['07:59:31.402', 'slack'], ['08:01:12.730', 'jira'], ['08:03:48.116', 'aws'], ['08:06:20.552', 'github'], ['08:11:05.987', 'flyte'], ['08:24:40.310', 'gcp'], ['08:31:15.044', 'slack']] as const) {
-    log.sso(at(clock), ALICE, officeClient, aliceSession, app);
+    log.sso(day.at(clock), ALICE, officeClient, aliceSession, app);
   }
-  log.tokenGrant(at('08:09:58.205'), ALICE, officeClient, aliceSession, 'k8s', 'id_token');
+  log.tokenGrant(day.at('08:09:58.205'), ALICE, officeClient, aliceSession, 'k8s', 'id_token');
 
   const attackerSignals = { behaviors: '{New Geo-Location=POSITIVE, New Device=POSITIVE, New IP=POSITIVE, New State=POSITIVE, New Country=POSITIVE, Velocity=POSITIVE, New City=POSITIVE}', risk: '{level=HIGH, reasons=Anomalous Geo-Distance, Anomalous Device}' };
-  const failedSignIns = ['08:52:14.337', '08:53:08.902', '08:54:41.265'].map((clock) => log.sessionStart(at(clock), ALICE, ATTACKER_CLIENT, 'unknown', 'FAILURE', attackerSignals));
+  const failedSignIns = ['08:52:14.337', '08:53:08.902', '08:54:41.265'].map((clock) => log.sessionStart(day.at(clock), ALICE, ATTACKER_CLIENT, 'unknown', 'FAILURE', attackerSignals));
   const attackerSession = log.sessionId();
-  const mfaPush = log.mfa(at('08:55:19.774'), ALICE, ATTACKER_CLIENT, attackerSession, 'SUCCESS', attackerSignals);
-  const sessionStart = log.sessionStart(at('08:55:20.351'), ALICE, ATTACKER_CLIENT, attackerSession, 'SUCCESS', attackerSignals);
+  const mfaPush = log.mfa(day.at('08:55:19.774'), ALICE, ATTACKER_CLIENT, attackerSession, 'SUCCESS', attackerSignals);
+  const sessionStart = log.sessionStart(day.at('08:55:20.351'), ALICE, ATTACKER_CLIENT, attackerSession, 'SUCCESS', attackerSignals);
   const tokenId = `00T${rng.alnum(17)}`;
   const tokenName = 'automation-sync';
   const apiTokenCreate = log.add({
-    us: at('08:57:36.048'),
+    us: day.at('08:57:36.048'),
     eventType: 'system.api_token.create',
     displayMessage: 'Create API token',
     result: 'SUCCESS',
@@ -388,12 +390,12 @@ export function writeOkta(ctx: WriterContext): { files: DemoFile[]; counts: Sour
       ['09:19:48.902', 'gcp'],
       ['09:24:55.318', 'azure'],
     ] as const
-  ).map(([clock, app]) => ({ ...log.sso(at(clock), ALICE, ATTACKER_CLIENT, attackerSession, app), app: OKTA_APPS.find((a) => a.key === app)?.label ?? app }));
+  ).map(([clock, app]) => ({ ...log.sso(day.at(clock), ALICE, ATTACKER_CLIENT, attackerSession, app), app: OKTA_APPS.find((a) => a.key === app)?.label ?? app }));
 
   const carolSession = sessions.get(CAROL.name) ?? log.sessionId();
   const carolClient = personClient(CAROL, ORG.officeIp);
   const sessionClear = log.add({
-    us: at('09:50:12.502'),
+    us: day.at('09:50:12.502'),
     eventType: 'user.session.clear',
     displayMessage: 'Clear user session',
     result: 'SUCCESS',
@@ -404,7 +406,7 @@ export function writeOkta(ctx: WriterContext): { files: DemoFile[]; counts: Sour
     debugData: { requestUri: `/api/v1/users/${ALICE.oktaId}/sessions`, url: `/api/v1/users/${ALICE.oktaId}/sessions?oauthTokens=true` },
   });
   const suspend = log.add({
-    us: at('09:50:31.119'),
+    us: day.at('09:50:31.119'),
     eventType: 'user.lifecycle.suspend',
     displayMessage: 'Suspend Okta user',
     result: 'SUCCESS',
@@ -417,9 +419,9 @@ export function writeOkta(ctx: WriterContext): { files: DemoFile[]; counts: Sour
   });
 
   // One file per UTC day, in published order (the order a bounded ASCENDING query returns).
-  const records = log.records.filter((r) => r.us >= DAY_START && r.us < DAY_END);
+  const records = log.records.filter((r) => r.us >= day.start && r.us < day.end);
   records.sort((a, b) => a.us - b.us);
-  const files: DemoFile[] = [{ path: 'okta/system-log-2026-03-14.ndjson', content: ndjson(records.map((r) => r.event)) }];
+  const files: DemoFile[] = [{ path: `okta/system-log-${day.date}.ndjson`, content: ndjson(records.map((r) => r.event)) }];
 
   const facts: OktaFacts = { officeMfa, officeSignIn, failedSignIns, mfaPush, sessionStart, apiTokenCreate: { ...apiTokenCreate, tokenId, tokenName }, attackerSso, sessionClear, suspend };
   const tl = (ref: IncidentRef, action: string): TimelineEntry => ({ time: ref.time, source: 'okta', action, id: ref.id });
