@@ -45,4 +45,6 @@ export interface AppConfig {
   identity: IdentityConfig;
   /** authentication and roles (`auth:`) */
   auth: AuthConfig;
+  /** set when the server serves the bundled demo: its day, which `window: {day: "demo"}` names */
+  demo?: { date: string };
 }

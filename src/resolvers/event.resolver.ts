@@ -37,7 +37,7 @@ export class EventsResolver {
     @Arg('after', () => String, { nullable: true, description: "a previous page's endCursor" }) after: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<EventConnectionObject> {
-    const page = await ctx.engine.events({ window: toWindow(window), filter: toFilter(filter), order, first, after }, ctx.signal);
+    const page = await ctx.engine.events({ window: toWindow(window, ctx), filter: toFilter(filter), order, first, after }, ctx.signal);
     return toConnection(page);
   }
 }

@@ -53,7 +53,7 @@ export class IdentityResolver {
   ): Promise<IdentityObject | null> {
     const trimmed = ref.trim();
     if (trimmed === '') throw new AuditgraphError(ErrorCode.BAD_FILTER, 'identity(ref): give an alias (an email, an id, an ARN, an access key…)');
-    const found = await identitiesOf(ctx).find(trimmed, window ? toWindow(window) : undefined);
+    const found = await identitiesOf(ctx).find(trimmed, window ? toWindow(window, ctx) : undefined);
     return found ? toIdentityObject(found.identity, found.discovery) : null;
   }
 
@@ -69,7 +69,7 @@ export class IdentityResolver {
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<EventConnectionObject> {
-    const req = identitiesOf(ctx).eventsRequest(identity.resolved, { window: toWindow(window), filter: toFilter(filter), order, first, after });
+    const req = identitiesOf(ctx).eventsRequest(identity.resolved, { window: toWindow(window, ctx), filter: toFilter(filter), order, first, after });
     return toConnection(await ctx.engine.events(req, ctx.signal));
   }
 
@@ -81,7 +81,7 @@ export class IdentityResolver {
     @Arg('order', () => SortOrder, { nullable: true, defaultValue: SortOrder.NEWEST_FIRST }) order: SortOrder | null,
     @Ctx() ctx: RequestContext,
   ): Promise<QueryPlanObject> {
-    const req = identitiesOf(ctx).eventsRequest(identity.resolved, { window: toWindow(window), filter: toFilter(filter), order, first: 100 });
+    const req = identitiesOf(ctx).eventsRequest(identity.resolved, { window: toWindow(window, ctx), filter: toFilter(filter), order, first: 100 });
     return toQueryPlan(await ctx.engine.explain(req));
   }
 }

@@ -98,7 +98,7 @@ export class RunResolver {
     @Arg('after', () => String, { nullable: true, description: "a previous page's endCursor" }) after: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<RunConnectionObject> {
-    const page = await runs(ctx).list({ window: toWindow(window), filter: filter ? stripNulls(filter) : undefined, first, after });
+    const page = await runs(ctx).list({ window: toWindow(window, ctx), filter: filter ? stripNulls(filter) : undefined, first, after });
     return {
       edges: page.edges.map((e) => ({ cursor: e.cursor, node: toRunObject(e.handle) })),
       pageInfo: { hasNextPage: page.hasNextPage, startCursor: page.startCursor, endCursor: page.endCursor },

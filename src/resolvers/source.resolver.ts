@@ -28,7 +28,7 @@ export class SourceResolver {
     @Arg('order', () => SortOrder, { nullable: true, defaultValue: SortOrder.NEWEST_FIRST }) order: SortOrder | null,
     @Ctx() ctx: RequestContext,
   ): Promise<QueryPlanObject> {
-    const plan = await ctx.engine.explain({ window: toWindow(window), filter: toFilter(filter), order, first: 100 });
+    const plan = await ctx.engine.explain({ window: toWindow(window, ctx), filter: toFilter(filter), order, first: 100 });
     return toQueryPlan(plan);
   }
 }

@@ -3,6 +3,7 @@ import { ConfigError } from '../config/errors';
 import type { AppConfig } from '../config/config';
 import type { SourceDeps } from '../domain';
 import { Limiters } from '../query/limiter';
+import { DEMO_DATE_ENV, defaultDemoDate } from '../demo/config';
 import { demoConfigDocument, defaultDemoRoot } from '../demo/document';
 import { ensureDemo } from '../demo/ensure';
 import { startServer } from './app';
@@ -26,9 +27,29 @@ export async function resolveConfig(argv: string[], env: NodeJS.ProcessEnv, deps
   const file = configPath(argv, env);
   if (file) return loadConfigFile(file, deps, env);
   const root = defaultDemoRoot();
+  let date: string;
+  try {
+    date = defaultDemoDate(env, deps.now());
+  } catch (err) {
+    throw new ConfigError(DEMO_DATE_ENV, (err as Error).message.replace(`${DEMO_DATE_ENV}: `, ''));
+  }
   log(`no --config or AUDITGRAPH_CONFIG: serving the bundled demo from ${root} (built on first run)`);
-  await ensureDemo(root);
-  return configFromDocument(demoConfigDocument(root), `demo:${root}`, deps, env);
+  const manifest = await ensureDemo(root, { date });
+  return { ...configFromDocument(demoConfigDocument(root), `demo:${root}`, deps, env), demo: { date: manifest.date } };
+}
+
+/**
+ * What the server says about the demo at start-up: its day, how to pin it, and two queries to try. The identity
+ * query leans on its default window (the last 7 days) when that holds the demo day, as it does by default.
+ */
+export function demoGreeting(date: string, pinned: boolean, now: Date): string[] {
+  const dayStart = Date.parse(`${date}T00:00:00Z`);
+  const inDefaultWindow = dayStart >= now.getTime() - 7 * 86_400_000 && dayStart + 86_400_000 <= now.getTime();
+  return [
+    `demo day ${date} (UTC): ${pinned ? `pinned by ${DEMO_DATE_ENV}` : `yesterday; ${DEMO_DATE_ENV}=YYYY-MM-DD pins it`}; name it in a window as {day: "demo"}`,
+    `try: { identity(ref: "alice@example.com"${inDefaultWindow ? '' : ', window: {day: "demo"}'}) { displayName aliases { kind value } } }`,
+    `try: { events(window: {day: "demo", time: "08:45/10:00"}, filter: {sourceIp: ["198.51.100.23"]}) { edges { node { time source { id } action actor { name } } } } }`,
+  ];
 }
 
 async function main(): Promise<void> {
@@ -71,6 +92,12 @@ async function main(): Promise<void> {
   }
   logger.info({ sources: config.sources.map((s) => ({ id: s.id, type: s.type, mode: s.mode })), origin: config.origin }, `${config.sources.length} sources from ${config.origin}: ${config.sources.map((s) => `${s.id} (${s.type}/${s.mode})`).join(', ')}`);
   logger.info({ url: server.url }, `GraphQL at ${server.url}, health at ${server.url.replace(/\/graphql$/, '/healthz')}`);
+  if (config.demo) {
+    const greeting = demoGreeting(config.demo.date, Boolean(process.env[DEMO_DATE_ENV]?.trim()), deps.now());
+    logger.info({ demoDay: config.demo.date }, greeting[0]);
+    // the queries as plain lines for the person at the terminal, to copy as they are (the log escapes quotes)
+    for (const line of greeting) process.stderr.write(`auditgraph: ${line}\n`);
+  }
   const stop = (signal: NodeJS.Signals) => {
     logger.info({ signal }, `${signal}: finishing the requests in flight, then stopping`);
     void server.close().then(() => {

@@ -27,25 +27,28 @@ export class DemoServer {
     readonly manifest: DemoManifest,
   ) {}
 
-  static async start(env: NodeJS.ProcessEnv = {}): Promise<DemoServer> {
-    return DemoServer.startWith({}, env);
+  /** The demo of the pinned day (2026-03-14) under E2E_DEMO_ROOT, or of `opts.date` under `opts.root`. */
+  static async start(env: NodeJS.ProcessEnv = {}, opts: { root?: string; date?: string } = {}): Promise<DemoServer> {
+    return DemoServer.startWith({}, env, {}, opts);
   }
 
   /**
    * The demo config with top-level keys added or replaced (`auth`, `redaction`, `server`, `limits`…; `sources` may
-   * be a function of the demo's), on a loopback port; `opts.logger` receives the server's log (default: silent).
+   * be a function of the demo's), on a loopback port; `opts.logger` receives the server's log (default: silent);
+   * `opts.root` and `opts.date` serve a demo of another day from another folder.
    */
   static async startWith(
     extra: Record<string, unknown> & { sources?: (demo: Record<string, unknown>[]) => Record<string, unknown>[] },
     env: NodeJS.ProcessEnv = {},
     headers: Record<string, string> = {},
-    opts: { logger?: Logger } = {},
+    opts: { logger?: Logger; root?: string; date?: string } = {},
   ): Promise<DemoServer> {
-    const manifest = await ensureDemo(E2E_DEMO_ROOT);
-    const base = demoConfigDocument(E2E_DEMO_ROOT);
+    const root = opts.root ?? E2E_DEMO_ROOT;
+    const manifest = await ensureDemo(root, opts.date ? { date: opts.date } : undefined);
+    const base = demoConfigDocument(root);
     const { sources, ...rest } = extra;
     const doc = { ...base, ...rest, sources: sources ? sources(base.sources) : base.sources };
-    const config = configFromDocument(doc, `demo:${E2E_DEMO_ROOT}`, testDeps(), env);
+    const config = { ...configFromDocument(doc, `demo:${root}`, testDeps(), env), demo: { date: manifest.date } };
     const server = await startServer(config, { port: 0, host: '127.0.0.1', logger: opts.logger ?? quietLogger() });
     const demo = new DemoServer(server, manifest);
     demo.headers = headers;
