@@ -15,7 +15,11 @@ function startWithoutConfig(env: NodeJS.ProcessEnv): Promise<{ code: number | nu
   // the log is JSON lines on stdout; what is meant for the person at the terminal is plain lines on stderr
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  let ready = (): void => undefined;
+  child.stdout.on('data', (c: Buffer) => {
+    stdout += c.toString();
+    ready();
+  });
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   const stop = async () => {
     child.kill('SIGTERM');
@@ -26,13 +30,17 @@ function startWithoutConfig(env: NodeJS.ProcessEnv): Promise<{ code: number | nu
       child.kill('SIGKILL');
       reject(new Error(`no answer from the server:\n${stdout}\n${stderr}`));
     }, 90_000);
+    // up once the log has named the URL and the greeting (the last thing printed) is out; the two streams race
+    ready = () => {
+      const url = /GraphQL at (http:\/\/[^\s,"]+)/.exec(stdout)?.[1];
+      if (url && /try: \{ events.*\n/.test(stderr)) {
+        clearTimeout(timer);
+        resolve({ code: null, stderr, url, stop });
+      }
+    };
     child.stderr.on('data', (c: Buffer) => {
       stderr += c.toString();
-      // the greeting is the last thing it prints
-      if (/try: \{ events.*\n/.test(stderr)) {
-        clearTimeout(timer);
-        resolve({ code: null, stderr, url: /GraphQL at (http:\/\/[^\s,"]+)/.exec(stdout)?.[1], stop });
-      }
+      ready();
     });
     void exited.then((code) => {
       clearTimeout(timer);
