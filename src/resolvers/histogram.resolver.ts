@@ -26,7 +26,7 @@ export class HistogramResolver {
     @Arg('buckets', () => Int, BUCKETS) buckets: number | null,
     @Ctx() ctx: RequestContext,
   ): Promise<EventHistogramObject> {
-    return toHistogramObject(await eventHistogram(ctx.engine, { window: toWindow(window), filter: toFilter(filter), buckets: buckets ?? 60 }, ctx.signal));
+    return toHistogramObject(await eventHistogram(ctx.engine, { window: toWindow(window, ctx), filter: toFilter(filter), buckets: buckets ?? 60 }, ctx.signal));
   }
 }
 
@@ -40,7 +40,7 @@ export class IdentityHistogramResolver {
     @Arg('buckets', () => Int, BUCKETS) buckets: number | null,
     @Ctx() ctx: RequestContext,
   ): Promise<EventHistogramObject> {
-    const req = identitiesOf(ctx).eventsRequest(identity.resolved, { window: toWindow(window), filter: toFilter(filter), first: 1 });
+    const req = identitiesOf(ctx).eventsRequest(identity.resolved, { window: toWindow(window, ctx), filter: toFilter(filter), first: 1 });
     return toHistogramObject(await eventHistogram(ctx.engine, { ...req, buckets: buckets ?? 60 }, ctx.signal));
   }
 }

@@ -82,11 +82,15 @@ export type SourceState =
   | 'THROTTLED'
   | 'TIMED_OUT';
 
-/** A half-open time window [from, to). Give `from` (and `to`, default now) or `last` (an ISO-8601 duration such as PT1H, ending at `to` or now). */
+/** A half-open time window [from, to). Give `from` (and `to`, default now), or `last` (an ISO-8601 duration such as PT1H, ending at `to` or now), or `day` (a whole UTC day, or with `time` part of it). */
 export type TimeWindowInput = {
+  /** A UTC calendar day, YYYY-MM-DD, or "demo" for the day of the bundled demo the server serves (printed at start-up). The whole day, or with `time` part of it; not with `from`, `to` or `last`. */
+  day?: string | null | undefined;
   from?: string | null | undefined;
   /** ISO-8601 duration: PT15M, PT1H, P1D, P7D, P1DT12H */
   last?: string | null | undefined;
+  /** With `day`: a span of that day, HH:MM[:SS]/HH:MM[:SS] (UTC, half-open, 24:00 for the end of the day), e.g. "08:45/10:00". */
+  time?: string | null | undefined;
   to?: string | null | undefined;
 };
 
