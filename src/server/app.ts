@@ -77,7 +77,8 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
     }),
   );
   // last: its `/` route is the catch-all
-  plugins.push(useUi({ config, dir: opts.uiDir }));
+  const has = (name: string) => plugins.some((p) => p.name === name);
+  plugins.push(useUi({ config, dir: opts.uiDir, features: { export: has('export'), tail: has('tail') } }));
 
   const pipeline = new Pipeline(plugins, logger);
   const server = http.createServer(pipeline.listener);

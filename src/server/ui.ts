@@ -49,10 +49,26 @@ export function contentSecurityPolicy(connectSrc: string[] = []): string {
 export interface UiOptions {
   /** the built app (default: dist/web) */
   dir?: string;
+  /** which of the server's optional routes are there, so the app offers only what works */
+  features?: UiFeatures;
+}
+
+export interface UiFeatures {
+  /** GET /export */
+  export: boolean;
+  /** the live tail (GET /tail, subscription `tail`) */
+  tail: boolean;
+}
+
+export interface UiConfig {
+  demo: { day: DemoManifest['day'] } | null;
+  /** null when requests need no credential; else how to give one (sent as `Authorization: Bearer`) */
+  auth: { methods: ('apiKey' | 'accessToken')[] } | null;
+  features: UiFeatures;
 }
 
 /** What the UI asks before its first query: the demo's day (so it can suggest the incident) and how to sign in. */
-export function uiConfig(config: AppConfig): { demo: { day: DemoManifest['day'] } | null; auth: null } {
+export function uiConfig(config: AppConfig, features: UiFeatures = { export: false, tail: false }): UiConfig {
   let demo: { day: DemoManifest['day'] } | null = null;
   if (config.origin.startsWith('demo:')) {
     try {
@@ -62,7 +78,8 @@ export function uiConfig(config: AppConfig): { demo: { day: DemoManifest['day'] 
       // a demo without its manifest still serves; the UI then suggests nothing
     }
   }
-  return { demo, auth: null };
+  const auth: UiConfig['auth'] = config.auth.mode === 'required' ? { methods: [...(config.auth.apiKeys.length ? (['apiKey'] as const) : []), ...(config.auth.oidc ? (['accessToken'] as const) : [])] } : null;
+  return { demo, auth, features };
 }
 
 /**
@@ -71,7 +88,7 @@ export function uiConfig(config: AppConfig): { demo: { day: DemoManifest['day'] 
  */
 export function createUiHandler(config: AppConfig, opts: UiOptions = {}): (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => boolean {
   const dir = path.resolve(opts.dir ?? defaultUiDir());
-  const configBody = JSON.stringify(uiConfig(config));
+  const configBody = JSON.stringify(uiConfig(config, opts.features));
 
   const sendFile = (req: http.IncomingMessage, res: http.ServerResponse, file: string, cache: string): void => {
     fs.readFile(file, (err, body) => {

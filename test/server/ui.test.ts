@@ -72,7 +72,7 @@ describe('the UI at /', () => {
 
   it('tells the app what it needs first: no demo here, no sign-in', async () => {
     const res = await fetch(`${base}/ui/config.json`);
-    expect(await res.json()).toEqual({ demo: null, auth: null });
+    expect(await res.json()).toEqual({ demo: null, auth: null, features: { export: false, tail: false } });
   });
 
   it('answers 503 with what to do when the UI is not built', async () => {

@@ -1,12 +1,13 @@
 import type { AppConfig } from '../../config/config';
 import { sendJson } from '../http';
-import { createUiHandler } from '../ui';
+import { createUiHandler, type UiFeatures } from '../ui';
 import type { ServerPlugin } from './types';
 
 export interface UiPluginOptions {
   config: AppConfig;
   /** the built app (default: dist/web, see src/server/ui.ts) */
   dir?: string;
+  features?: UiFeatures;
 }
 
 /**
@@ -15,7 +16,7 @@ export interface UiPluginOptions {
  * paths that are not the app's with the same 404 as the pipeline.
  */
 export function useUi(opts: UiPluginOptions): ServerPlugin {
-  const serve = createUiHandler(opts.config, { dir: opts.dir });
+  const serve = createUiHandler(opts.config, { dir: opts.dir, features: opts.features });
   return {
     name: 'ui',
     routes: [

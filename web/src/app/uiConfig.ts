@@ -3,13 +3,10 @@ import { useQuery } from '@tanstack/react-query';
 /** What the server tells the UI before any query (GET /ui/config.json): the demo's day, how to sign in. */
 export interface UiConfig {
   demo: { day: { from: string; to: string } } | null;
-  auth: AuthConfig | null;
-}
-
-export interface AuthConfig {
-  /** ways this server accepts to sign in */
-  methods: ('oidc' | 'apiKey')[];
-  oidc?: { issuer: string; clientId: string; scopes: string[]; audience?: string };
+  /** null: no credential needed; else what the server takes as `Authorization: Bearer` */
+  auth: { methods: ('apiKey' | 'accessToken')[] } | null;
+  /** the server's optional routes: the app offers only what is there */
+  features: { export: boolean; tail: boolean };
 }
 
 export function useUiConfig(): UiConfig | undefined {
@@ -17,7 +14,7 @@ export function useUiConfig(): UiConfig | undefined {
     queryKey: ['ui-config'],
     queryFn: async ({ signal }) => {
       const res = await fetch('/ui/config.json', { signal });
-      if (!res.ok) return { demo: null, auth: null } satisfies UiConfig;
+      if (!res.ok) return { demo: null, auth: null, features: { export: false, tail: false } } satisfies UiConfig;
       return (await res.json()) as UiConfig;
     },
     staleTime: Infinity,

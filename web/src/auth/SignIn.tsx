@@ -3,7 +3,11 @@ import { useState, type FormEvent } from 'react';
 import { useUiConfig } from '../app/uiConfig';
 import { signInWithApiKey } from './session';
 
-/** Shown when the server asks for a credential: an API key pasted once (OIDC when the server offers it). */
+/**
+ * Shown when the server asks for a credential: an API key (or an OIDC access token from the organisation's
+ * identity provider) pasted once. A browser sign-in through the provider (authorization code with PKCE) needs a
+ * public client id in the server's config, which it does not have yet.
+ */
 export function SignIn({ reason }: { reason: string }) {
   const [key, setKey] = useState('');
   const client = useQueryClient();
@@ -19,16 +23,17 @@ export function SignIn({ reason }: { reason: string }) {
       <section className="card" aria-label="Sign in">
         <h1>Sign in</h1>
         <p className="muted">{reason}</p>
-        {config?.auth?.methods.includes('apiKey') !== false && (
+        {(
+
           <form onSubmit={submit}>
             <label>
-              <span>API key</span>
+              <span>{config?.auth?.methods.includes('accessToken') ? 'API key or access token' : 'API key'}</span>
               <input type="password" name="apiKey" value={key} onChange={(e) => setKey(e.target.value)} autoComplete="off" />
             </label>
             <button type="submit" className="primary">
               Use this key
             </button>
-            <p className="muted">The key is kept in this browser until you sign out.</p>
+            <p className="muted">It is sent as Authorization: Bearer and kept in this browser until you sign out.</p>
           </form>
         )}
       </section>

@@ -10,6 +10,7 @@ import { Timeline } from '../timeline/Timeline';
 import { useEventPages } from '../timeline/pages';
 import { formatTime } from '../ui/format';
 import { useShortcuts } from '../ui/keys';
+import { ExportButtons } from './ExportButtons';
 import { SearchForm } from './SearchForm';
 import { describeFilter, EMPTY_SEARCH, parseSearch, resolveWindow, searchHref, serializeSearch, toFilter, type EventRef, type SearchState } from './state';
 
@@ -64,6 +65,7 @@ export function SearchPage({ location }: { location: Location }) {
         <button type="button" className="subtle" onClick={refresh} title="Run the search again (a preset window moves to now)">
           <RefreshCw size={14} aria-hidden="true" /> Refresh
         </button>
+        {config?.features.export && <ExportButtons window={window} filter={filter} order={state.order} />}
       </div>
       {config?.demo && isBlank(state) && <DemoHints demo={config.demo} />}
       <Timeline
