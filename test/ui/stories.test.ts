@@ -85,6 +85,43 @@ describe('the investigation UI on the demo, in Chromium', () => {
     expect(pivot.searchParams.get('identity')).toBeNull();
   }, 120_000);
 
+  it('keyboard: / focuses the search, j and k move through the events, Enter opens one, Escape closes it', async () => {
+    const { page } = browser;
+    await page.goto(`${base}/?identity=alice%40example.com&from=${day}T08:45:00.000Z&to=${day}T10:00:00.000Z`);
+    await waitForList(page);
+    await page.locator('.list-caption').click();
+    await page.keyboard.press('/');
+    await expect(page.locator('input:focus').getAttribute('name')).resolves.toBe('identity');
+    await page.locator('.list-caption').click();
+    const rows = await listRows(page);
+    await page.keyboard.press('j');
+    await page.keyboard.press('j');
+    await page.keyboard.press('Enter');
+    const detail = page.getByRole('complementary', { name: 'Event detail' });
+    await detail.getByRole('heading', { level: 2, name: rows[1].action }).waitFor();
+    expect(await page.locator('[role=row][aria-selected=true]').getAttribute('data-index')).toBe('1');
+    await page.keyboard.press('k');
+    await detail.getByRole('heading', { level: 2, name: rows[0].action }).waitFor();
+    expect(new URL(page.url()).searchParams.get('etime')).toBe(`${rows[0].time.replace(' ', 'T')}Z`);
+    await page.keyboard.press('Escape');
+    await detail.waitFor({ state: 'detached' });
+  }, 60_000);
+
+  it('reads in the dark theme too', async () => {
+    const dark = await openBrowser({ theme: 'dark' });
+    try {
+      await dark.page.goto(`${base}/?ip=198.51.100.23&from=${day}T08:45:00.000Z&to=${day}T10:00:00.000Z`);
+      await waitForList(dark.page, { complete: false });
+      await expect(dark.page.locator('html').getAttribute('data-theme')).resolves.toBe('dark');
+      const bg = await dark.page.evaluate('getComputedStyle(document.body).backgroundColor');
+      expect(bg).toBe('rgb(15, 20, 25)');
+      await dark.shot('attacker-ip-dark');
+      expect(dark.errors).toEqual([]);
+    } finally {
+      await dark.close();
+    }
+  }, 60_000);
+
   it("the attacker's IP: one trail across Okta, AWS, Kubernetes, GCP and Azure", async () => {
     const { page, shot } = browser;
     await page.goto(`${base}/`);
