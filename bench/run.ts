@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { runIdentityBench } from './identity';
 import { runK8sAuditBench } from './k8s-audit';
+import { runLimitsBench } from './limits';
 import { runLiveLatencyBench } from './live-latency';
 import { runUiBench } from './ui';
 
@@ -28,6 +29,11 @@ async function main(): Promise<void> {
   if (want('ui')) {
     log('== The investigation UI in Chromium (first events, a fast scroll through 10,000) ==');
     results.ui = await runUiBench({ log });
+    log('');
+  }
+  if (want('limits')) {
+    log('== Cheap requests that cost dearly: what the server answers, how fast, at what memory ==');
+    results.limits = await runLimitsBench({ log });
     log('');
   }
   log(JSON.stringify(results, null, 2));

@@ -14,9 +14,34 @@ export interface ServerConfig {
   introspection: boolean;
 }
 
+/** What one request may cost the server (docs/operations.md#limits); each refusal has its code. */
 export interface LimitsConfig {
   /** the largest request body read, in bytes; larger ones get 413 */
   maxBodyBytes: number;
+  /** lexical tokens in a GraphQL document (parsing stops there) */
+  maxTokens: number;
+  /** field nesting of an operation (introspection not counted: its cost is) */
+  maxDepth: number;
+  maxAliases: number;
+  maxDirectives: number;
+  /** field selections of an operation once fragments are expanded */
+  maxFields: number;
+  /** estimated field resolutions: list sizes multiply through nesting, aliases count (a page of 1,000 events with every field costs about 70,000) */
+  maxCost: number;
+  /** queries over the sources one operation may start (each events, timeline, identity… as often as it resolves) */
+  maxSourceQueries: number;
+  /** values in one list argument (filter.identity, …) */
+  maxListValues: number;
+  /** characters in one string argument or variable */
+  maxValueLength: number;
+  perCaller: {
+    /** requests of one caller running at once */
+    maxConcurrent: number;
+    /** requests of one caller per minute */
+    requestsPerMinute: number;
+  };
+  /** several operations in one HTTP request (a JSON array): off unless enabled */
+  batching: { enabled: boolean; maxOperations: number };
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';

@@ -3,7 +3,20 @@ import { ConfigError } from './errors';
 import type { ConfigNode } from './fields';
 
 export const SERVER_KEYS = ['host', 'port', 'allowedHosts', 'introspection'] as const;
-export const LIMITS_KEYS = ['maxBodyBytes'] as const;
+export const LIMITS_KEYS = [
+  'maxBodyBytes',
+  'maxTokens',
+  'maxDepth',
+  'maxAliases',
+  'maxDirectives',
+  'maxFields',
+  'maxCost',
+  'maxSourceQueries',
+  'maxListValues',
+  'maxValueLength',
+  'perCaller',
+  'batching',
+] as const;
 export const LOGGING_KEYS = ['level'] as const;
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -37,13 +50,50 @@ export function parseServerConfig(node: ConfigNode | undefined, env: NodeJS.Proc
   };
 }
 
-export const DEFAULT_LIMITS: LimitsConfig = { maxBodyBytes: 1_000_000 };
+export const DEFAULT_LIMITS: LimitsConfig = {
+  maxBodyBytes: 1_000_000,
+  maxTokens: 2_000,
+  maxDepth: 12,
+  maxAliases: 15,
+  maxDirectives: 50,
+  maxFields: 1_000,
+  maxCost: 200_000,
+  maxSourceQueries: 20,
+  maxListValues: 100,
+  maxValueLength: 4_096,
+  perCaller: { maxConcurrent: 8, requestsPerMinute: 600 },
+  batching: { enabled: false, maxOperations: 10 },
+};
 
 /** `limits:`: what one request may cost the server. */
 export function parseLimitsConfig(node: ConfigNode | undefined): LimitsConfig {
-  node?.allowOnly(LIMITS_KEYS);
+  const d = DEFAULT_LIMITS;
+  if (!node) return { ...d, perCaller: { ...d.perCaller }, batching: { ...d.batching } };
+  node.allowOnly(LIMITS_KEYS);
+  const int = (name: string, fallback: number, min: number, max: number) => node.number(name, fallback, { min, max, integer: true });
+  const perCaller = node.child('perCaller');
+  perCaller?.allowOnly(['maxConcurrent', 'requestsPerMinute']);
+  const batching = node.child('batching');
+  batching?.allowOnly(['enabled', 'maxOperations']);
   return {
-    maxBodyBytes: node?.number('maxBodyBytes', DEFAULT_LIMITS.maxBodyBytes, { min: 1024, max: 100_000_000, integer: true }) ?? DEFAULT_LIMITS.maxBodyBytes,
+    maxBodyBytes: int('maxBodyBytes', d.maxBodyBytes, 1024, 100_000_000),
+    maxTokens: int('maxTokens', d.maxTokens, 100, 1_000_000),
+    maxDepth: int('maxDepth', d.maxDepth, 2, 100),
+    maxAliases: int('maxAliases', d.maxAliases, 0, 10_000),
+    maxDirectives: int('maxDirectives', d.maxDirectives, 0, 10_000),
+    maxFields: int('maxFields', d.maxFields, 10, 1_000_000),
+    maxCost: int('maxCost', d.maxCost, 100, 1_000_000_000),
+    maxSourceQueries: int('maxSourceQueries', d.maxSourceQueries, 1, 10_000),
+    maxListValues: int('maxListValues', d.maxListValues, 1, 1_000_000),
+    maxValueLength: int('maxValueLength', d.maxValueLength, 64, 100_000_000),
+    perCaller: {
+      maxConcurrent: perCaller?.number('maxConcurrent', d.perCaller.maxConcurrent, { min: 1, max: 10_000, integer: true }) ?? d.perCaller.maxConcurrent,
+      requestsPerMinute: perCaller?.number('requestsPerMinute', d.perCaller.requestsPerMinute, { min: 1, max: 1_000_000, integer: true }) ?? d.perCaller.requestsPerMinute,
+    },
+    batching: {
+      enabled: batching?.boolean('enabled', d.batching.enabled) ?? d.batching.enabled,
+      maxOperations: batching?.number('maxOperations', d.batching.maxOperations, { min: 2, max: 1_000, integer: true }) ?? d.batching.maxOperations,
+    },
   };
 }
 

@@ -9,7 +9,19 @@ export enum ErrorCode {
   UNKNOWN_SOURCE = 'UNKNOWN_SOURCE',
   NO_SOURCES = 'NO_SOURCES',
   ALL_SOURCES_FAILED = 'ALL_SOURCES_FAILED',
+  /** an operation over a limit of its shape or cost (`extensions.limit` names which, `max` and `found` say how far) */
   QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX',
+  /** a string or list argument over `limits.maxValueLength` / `limits.maxListValues` */
+  INPUT_TOO_LARGE = 'INPUT_TOO_LARGE',
+  /** a request body over `limits.maxBodyBytes` (HTTP 413) */
+  PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
+  /** a caller over `limits.perCaller` (HTTP 429, with Retry-After) */
+  RATE_LIMITED = 'RATE_LIMITED',
+  /** several operations in one request while `limits.batching` is off, or more than its `maxOperations` */
+  BATCHING_DISABLED = 'BATCHING_DISABLED',
+  BATCH_TOO_LARGE = 'BATCH_TOO_LARGE',
+  /** a Host header that does not name this server (DNS rebinding; HTTP 403) */
+  HOST_NOT_ALLOWED = 'HOST_NOT_ALLOWED',
   UNAUTHENTICATED = 'UNAUTHENTICATED',
   /** authenticated, but no role grants the caller anything */
   FORBIDDEN = 'FORBIDDEN',

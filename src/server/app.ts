@@ -9,6 +9,7 @@ import { authAtStartup } from './auth/listen';
 import { createLogger } from './logger';
 import { Pipeline } from './pipeline';
 import { useAuthentication } from './plugins/use-authentication';
+import { useCallerLimits } from './plugins/use-caller-limits';
 import { useGraphQL } from './plugins/use-graphql';
 import { useHealth } from './plugins/use-health';
 import { useHostCheck } from './plugins/use-host-check';
@@ -66,8 +67,9 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
     useRequestLog(),
     useHostCheck({ allowedHosts: config.server.allowedHosts, listenHost: host }),
     useAuthentication({ contexts }),
+    useCallerLimits(config.limits.perCaller),
     useHealth({ sources: config.sources, showSources: !contexts.authenticator.required }),
-    useQueryLimits(),
+    useQueryLimits({ limits: config.limits, sourceCount: config.sources.length }),
   ];
   plugins.push(
     await useGraphQL({

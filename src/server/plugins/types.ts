@@ -1,6 +1,6 @@
 import type * as http from 'node:http';
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { ValidationRule } from 'graphql';
+import type { ParseOptions, ValidationRule } from 'graphql';
 import type { Logger } from 'pino';
 import type { RequestContext } from '../../resolvers/context';
 
@@ -52,6 +52,8 @@ export interface GraphQLContribution {
   plugins?: ApolloServerPlugin<RequestContext>[];
   /** validation rules, run after GraphQL's own */
   validationRules?: ValidationRule[];
+  /** options for parsing documents (`maxTokens`) */
+  parseOptions?: ParseOptions;
   /** adds what the plugin knows of the request to the resolvers' context (the caller, say) */
   context?(ex: HttpExchange, ctx: RequestContext): void;
   /** runs the operation inside something (a trace span): call `execute` exactly once and return its result */

@@ -4,6 +4,7 @@ import type { AppConfig } from '../../config/config';
 import type { RequestContext } from '../../resolvers/context';
 import { readBody } from '../body';
 import { formatError } from '../graphql/format-error';
+import { ErrorCode } from '../../domain';
 import { sendError } from '../http';
 import type { GraphQLContribution, HttpExchange, ServerPlugin } from './types';
 
@@ -30,6 +31,8 @@ export async function useGraphQL(opts: GraphQLOptions): Promise<GraphQLPlugin> {
     // with introspection off, "did you mean …" suggestions would still spell out the schema
     hideSchemaDetailsFromClientErrors: !config.server.introspection,
     validationRules: contributions.flatMap((c) => c.validationRules ?? []),
+    parseOptions: Object.assign({}, ...contributions.map((c) => c.parseOptions ?? {})),
+    allowBatchedHttpRequests: config.limits.batching.enabled,
     plugins: contributions.flatMap((c) => c.plugins ?? []),
     // stack traces name our files and the SDKs' internals: only for whoever runs the server with AUDITGRAPH_DEBUG=1
     includeStacktraceInErrorResponses: process.env.AUDITGRAPH_DEBUG === '1',
@@ -58,7 +61,7 @@ export async function useGraphQL(opts: GraphQLOptions): Promise<GraphQLPlugin> {
       const read = await readBody(ex.req, config.limits.maxBodyBytes);
       if (!read.ok) {
         ex.log.warn({ receivedBytes: read.receivedBytes, maxBodyBytes: config.limits.maxBodyBytes }, 'request body too large');
-        sendError(ex.res, 413, 'PAYLOAD_TOO_LARGE', `the request body is over the limit of ${config.limits.maxBodyBytes} bytes (limits.maxBodyBytes)`, { limit: 'maxBodyBytes', max: config.limits.maxBodyBytes }, { connection: 'close' });
+        sendError(ex.res, 413, ErrorCode.PAYLOAD_TOO_LARGE, `the request body is over the limit of ${config.limits.maxBodyBytes} bytes (limits.maxBodyBytes)`, { limit: 'maxBodyBytes', max: config.limits.maxBodyBytes }, { connection: 'close' });
         return;
       }
       try {
@@ -66,6 +69,17 @@ export async function useGraphQL(opts: GraphQLOptions): Promise<GraphQLPlugin> {
       } catch {
         sendError(ex.res, 400, 'BAD_REQUEST', 'the request body is not valid JSON');
         return;
+      }
+      if (Array.isArray(body)) {
+        const { enabled, maxOperations } = config.limits.batching;
+        if (!enabled) {
+          sendError(ex.res, 400, ErrorCode.BATCHING_DISABLED, 'several operations in one request (a JSON array) are not accepted: send one operation per request, or enable limits.batching');
+          return;
+        }
+        if (body.length > maxOperations) {
+          sendError(ex.res, 400, ErrorCode.BATCH_TOO_LARGE, `${body.length} operations in one request: the limit is ${maxOperations} (limits.batching.maxOperations)`, { limit: 'batching.maxOperations', max: maxOperations, found: body.length });
+          return;
+        }
       }
     }
     // plugins that run the operation inside something (a trace span) wrap it, first plugin outermost

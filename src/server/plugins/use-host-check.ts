@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { ErrorCode } from '../../domain';
 import { sendError } from '../http';
 import type { ServerPlugin } from './types';
 
@@ -45,7 +46,7 @@ export function useHostCheck(opts: HostCheckOptions): ServerPlugin {
       // HTTP/1.1 requires Host (node:http refuses a request without one); an HTTP/1.0 client without it is no browser
       if (host !== undefined && !hostAllowed(host, allowed)) {
         ex.log.warn({ host: host.slice(0, 255) }, 'Host header not allowed');
-        sendError(ex.res, 403, 'HOST_NOT_ALLOWED', `Host ${JSON.stringify(hostName(host).slice(0, 255))} is not served here; add it to server.allowedHosts if it is this server's name`);
+        sendError(ex.res, 403, ErrorCode.HOST_NOT_ALLOWED, `Host ${JSON.stringify(hostName(host).slice(0, 255))} is not served here; add it to server.allowedHosts if it is this server's name`);
         return;
       }
       await next();
