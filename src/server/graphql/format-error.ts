@@ -14,7 +14,9 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   const cause = original instanceof GraphQLError ? original.originalError : undefined;
   const code = cause instanceof GraphQLError ? cause.extensions.code : undefined;
   if (cause instanceof GraphQLError && typeof code === 'string' && OUR_CODES.has(code)) {
-    return { ...formatted, extensions: { ...formatted.extensions, ...cause.extensions } };
+    // `http` is Apollo's (the status), never part of the answer
+    const { http: _http, ...extensions } = cause.extensions as Record<string, unknown>;
+    return { ...formatted, extensions: { ...formatted.extensions, ...extensions } };
   }
   return formatted;
 }

@@ -19,7 +19,7 @@ export interface QueryLimitsOptions {
 type LimitName = 'maxTokens' | 'maxDepth' | 'maxAliases' | 'maxDirectives' | 'maxFields' | 'maxCost' | 'maxSourceQueries';
 
 function tooComplex(limit: LimitName, max: number, found: number | undefined, what: string): GraphQLError {
-  return new GraphQLError(`${what}: the limit is ${max} (limits.${limit})`, {
+  return new GraphQLError(`${what} exceeds the limit of ${max} (limits.${limit})`, {
     extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, limit, max, ...(found !== undefined ? { found } : {}), http: { status: 400 } },
   });
 }
@@ -46,7 +46,7 @@ export function useQueryLimits(opts: QueryLimitsOptions): ServerPlugin {
   const { limits } = opts;
   const common = { propagateOnRejection: false, exposeLimits: true } as const;
   const validationRules: ValidationRule[] = [
-    armored('maxDepth', limits.maxDepth, 'operation depth', (onReject) => maxDepthRule({ ...common, n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: true, onReject: [onReject] })),
+    armored('maxDepth', limits.maxDepth, 'query depth', (onReject) => maxDepthRule({ ...common, n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: true, onReject: [onReject] })),
     armored('maxAliases', limits.maxAliases, 'aliases', (onReject) => maxAliasesRule({ ...common, n: limits.maxAliases, onReject: [onReject] })),
     armored('maxDirectives', limits.maxDirectives, 'directives', (onReject) => maxDirectivesRule({ ...common, n: limits.maxDirectives, onReject: [onReject] })),
   ];
@@ -59,7 +59,7 @@ export function useQueryLimits(opts: QueryLimitsOptions): ServerPlugin {
           const oversized = oversizedInput(document, variables, limits);
           if (oversized) {
             const what = oversized.limit === 'maxListValues' ? `${oversized.found} values` : `${oversized.found} characters`;
-            throw new GraphQLError(`${oversized.where}: ${what}, the limit is ${oversized.max} (limits.${oversized.limit})`, {
+            throw new GraphQLError(`${oversized.where}: ${what} exceeds the limit of ${oversized.max} (limits.${oversized.limit})`, {
               extensions: { code: ErrorCode.INPUT_TOO_LARGE, limit: oversized.limit, max: oversized.max, found: oversized.found, where: oversized.where, http: { status: 400 } },
             });
           }
@@ -67,9 +67,9 @@ export function useQueryLimits(opts: QueryLimitsOptions): ServerPlugin {
           const fragments: Record<string, FragmentDefinitionNode> = {};
           for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments[def.name.value] = def;
           const cost = operationCost(schema, operation, fragments, variables, { sourceCount: opts.sourceCount });
-          if (cost.fields > limits.maxFields) throw tooComplex('maxFields', limits.maxFields, cost.fields, `${cost.fields} fields once fragments are expanded`);
+          if (cost.fields > limits.maxFields) throw tooComplex('maxFields', limits.maxFields, cost.fields, `${cost.fields} fields (once fragments are expanded)`);
           if (cost.sourceQueries > limits.maxSourceQueries) {
-            throw tooComplex('maxSourceQueries', limits.maxSourceQueries, cost.sourceQueries, `the operation would start ${cost.sourceQueries} queries over the sources (a field that reads the trails, nested under a list, runs once per item)`);
+            throw tooComplex('maxSourceQueries', limits.maxSourceQueries, cost.sourceQueries, `${cost.sourceQueries} queries over the sources (a field that reads the trails, under a list, runs once per item)`);
           }
           if (cost.cost > limits.maxCost) throw tooComplex('maxCost', limits.maxCost, Math.round(cost.cost), `estimated cost ${Math.round(cost.cost)} (each field once per time it resolves; a page of \`first\` multiplies what is below it)`);
         },
@@ -81,7 +81,7 @@ export function useQueryLimits(opts: QueryLimitsOptions): ServerPlugin {
           response.body.singleResult.errors = errors.map((e) => {
             const m = GRAPHQL_TOKEN_LIMIT.exec(e.message);
             if (!m || e.extensions?.code !== 'GRAPHQL_PARSE_FAILED') return e;
-            return { message: `the document has more than ${m[1]} tokens: the limit is ${limits.maxTokens} (limits.maxTokens)`, extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, limit: 'maxTokens', max: limits.maxTokens } };
+            return { message: `the document's tokens exceed the limit of ${limits.maxTokens} (limits.maxTokens)`, extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, limit: 'maxTokens', max: limits.maxTokens } };
           });
         },
       };
