@@ -283,11 +283,11 @@ export class QueryEngine {
    * The same engine over some of its sources, signing cursors with another secret: one caller's view, made
    * per request by the server once it knows what the caller may see (src/server/auth).
    */
-  view(sources: readonly Source[], cursorSecret: string | readonly string[]): QueryEngine {
+  view(sources: readonly Source[], cursorSecret: string | readonly string[], expandIdentity?: (values: string[]) => string[]): QueryEngine {
     const secrets = (s: string | readonly string[]) => (typeof s === 'string' ? [s] : s);
     const sameSecrets = secrets(cursorSecret).join('\u0000') === secrets(this.opts.cursorSecret).join('\u0000');
-    if (sameSecrets && sources.length === this.sources.length && sources.every((s, i) => s === this.sources[i])) return this;
-    return new QueryEngine(sources, { ...this.opts, cursorSecret });
+    if (!expandIdentity && sameSecrets && sources.length === this.sources.length && sources.every((s, i) => s === this.sources[i])) return this;
+    return new QueryEngine(sources, { ...this.opts, cursorSecret, ...(expandIdentity ? { expandIdentity } : {}) });
   }
 
   source(id: string): Source | undefined {

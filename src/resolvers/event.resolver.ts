@@ -1,9 +1,10 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
-import { SortOrder, type AuditEvent, type Source, type SourceStatus } from '../domain';
+import { SortOrder, type AuditEvent, type JsonValue, type Source, type SourceStatus } from '../domain';
 import type { EventsPage } from '../query/engine';
 import { EventConnectionObject } from '../schema/connection.type';
 import { AuditEventObject } from '../schema/event.type';
 import { EventFilterInput } from '../schema/filter.input';
+import { JSONScalar } from '../schema/scalars';
 import { SourceObject } from '../schema/source.type';
 import { SourceStatusObject } from '../schema/status.type';
 import { TimeWindowInput } from '../schema/window.input';
@@ -47,6 +48,14 @@ export class AuditEventResolver {
   @FieldResolver(() => SourceObject)
   source(@Root() event: AuditEvent, @Ctx() ctx: RequestContext): Source {
     return sourceById(ctx, event.sourceId);
+  }
+
+  @FieldResolver(() => JSONScalar, {
+    description: "the record as the source returned it; a string `[withheld: …]` when the caller's roles do not show this source's raw payloads (auth.roles[].raw)",
+  })
+  raw(@Root() event: AuditEvent, @Ctx() ctx: RequestContext): JsonValue {
+    if (!ctx.access.raw.has(event.sourceId)) return `[withheld: the raw payloads of ${event.sourceId} are not visible to your roles (auth.roles[].raw)]`;
+    return event.raw;
   }
 }
 

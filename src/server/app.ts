@@ -5,6 +5,7 @@ import type { AppConfig } from '../config/config';
 import { expandIdentities } from '../correlation/expand';
 import { QueryEngine } from '../query/engine';
 import { buildAuditgraphSchema } from '../schema/build';
+import { hideLocations } from './auth/disclosure';
 import { authAtStartup } from './auth/listen';
 import { createLogger } from './logger';
 import { Pipeline } from './pipeline';
@@ -13,6 +14,7 @@ import { useCallerLimits } from './plugins/use-caller-limits';
 import { useGraphQL } from './plugins/use-graphql';
 import { useHealth } from './plugins/use-health';
 import { useHostCheck } from './plugins/use-host-check';
+import { useLocationHiding } from './plugins/use-location-hiding';
 import { useQueryLimits } from './plugins/use-query-limits';
 import { useRequestLog } from './plugins/use-request-log';
 import { useUi } from './plugins/use-ui';
@@ -71,9 +73,11 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
     useHealth({ sources: config.sources, showSources: !contexts.authenticator.required }),
     useQueryLimits({ limits: config.limits, sourceCount: config.sources.length }),
   ];
+  const locations = useLocationHiding({ sources: config.sources });
+  plugins.push(locations);
   plugins.push(
     await useGraphQL({
-      schema: await buildAuditgraphSchema(),
+      schema: hideLocations(await buildAuditgraphSchema(), locations.hider),
       config,
       contributions: plugins.flatMap((p) => (p.graphql ? [p.graphql] : [])),
     }),

@@ -1,5 +1,6 @@
 import type * as http from 'node:http';
 import type { AppConfig } from '../config/config';
+import { expandIdentities } from '../correlation/expand';
 import type { Access, Caller } from '../domain';
 import type { QueryEngine } from '../query/engine';
 import { createRequestContext, type ClientInfo, type RequestContext } from '../resolvers/context';
@@ -48,6 +49,8 @@ export class RequestContexts {
     // every configured secret (rotation) derives the caller's own, in the same order: the first still signs
     const cursorSecrets = this.config.query.cursorSecrets.map((secret) => callerCursorSecret(secret, caller));
     const config: AppConfig = { ...view, query: { ...view.query, cursorSecrets } };
-    return createRequestContext(this.engine.view(view.sources, cursorSecrets), config, signal, { caller, access, client });
+    // identity expansion over the view's identity config: a hidden cluster's scoped aliases are not its to use
+    const expand = view === this.config ? undefined : (values: string[]) => expandIdentities(values, view.identity);
+    return createRequestContext(this.engine.view(view.sources, cursorSecrets, expand), config, signal, { caller, access, client });
   }
 }
