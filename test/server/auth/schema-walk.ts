@@ -56,8 +56,11 @@ export function walkDocument(schema: GraphQLSchema, values: ArgValues, maxDepth 
   return { documents, covered, all };
 }
 
-/** Values that differ between two runs of one document for reasons other than what is visible. */
-const VOLATILE = new Set(['durationMs', 'checkedAt', 'cursor', 'startCursor', 'endCursor']);
+/**
+ * Values that differ between two runs of one document for reasons other than what is visible: timings, cursors
+ * (signed for each caller), and the bytes a reader had read when the page was complete (read-ahead stops at abort).
+ */
+const VOLATILE = new Set(['durationMs', 'checkedAt', 'cursor', 'startCursor', 'endCursor', 'bytesRead']);
 
 export function normalized(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(normalized);
