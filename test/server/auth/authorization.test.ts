@@ -3,6 +3,8 @@ import { buildAuditgraphSchema } from '../../../src/schema/build';
 import { DemoServer } from '../../e2e/harness';
 import { normalized, stringsOf, walkDocument } from './schema-walk';
 
+/** both sides of a comparison get all the time they need: a page cut by the deadline on a busy machine is not a leak */
+const SLOW_MACHINE = { deadlineMs: 600_000 };
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const INCIDENT = '{ from: "2026-03-14T08:45:00Z", to: "2026-03-14T10:00:00Z" }';
 const ALL = ['okta', 'flyte', 'prod-eks-audit', 'aws-trail', 'gcp-audit', 'azure-activity'];
@@ -30,7 +32,7 @@ const auth = {
 
 let server: DemoServer;
 beforeAll(async () => {
-  server = await DemoServer.startWith({ auth });
+  server = await DemoServer.startWith({ auth, query: SLOW_MACHINE });
 }, 120_000);
 afterAll(async () => {
   await server?.stop();
@@ -107,8 +109,8 @@ describe('every field of the schema, walked by a restricted caller', () => {
     expect(covered.size).toBeGreaterThan(150);
 
     // fresh servers on both sides, so that what earlier reads taught the sources (file time spans) is alike
-    const full = await DemoServer.startWith({ auth });
-    const reference = await DemoServer.startWith({ sources: (demo) => demo.filter((s) => VISIBLE.includes(s.id as string)) });
+    const full = await DemoServer.startWith({ auth, query: SLOW_MACHINE });
+    const reference = await DemoServer.startWith({ query: SLOW_MACHINE, sources: (demo) => demo.filter((s) => VISIBLE.includes(s.id as string)) });
     try {
       const seen: string[] = [];
       for (const document of documents) {

@@ -24,6 +24,23 @@ export function walkDocument(schema: GraphQLSchema, values: ArgValues, maxDepth 
     return given.length ? `(${given.join(', ')})` : '';
   };
 
+  // how far each type is from Query: a field with arguments (a query of its own: events, explain, histogram) is
+  // selected only where its type is nearest to the root, not again under every actor of every event
+  const distance = new Map<string, number>([[schema.getQueryType()!.name, 0]]);
+  for (let frontier = [schema.getQueryType()!]; frontier.length > 0; ) {
+    const next: GraphQLObjectType[] = [];
+    for (const t of frontier) {
+      for (const f of Object.values(t.getFields())) {
+        const n = getNamedType(f.type);
+        if (isObjectType(n) && !distance.has(n.name)) {
+          distance.set(n.name, distance.get(t.name)! + 1);
+          next.push(n);
+        }
+      }
+    }
+    frontier = next;
+  }
+
   const select = (type: GraphQLObjectType, path: string[], indent: string): string => {
     seenTypes.add(type.name);
     const lines: string[] = [];
@@ -31,6 +48,7 @@ export function walkDocument(schema: GraphQLSchema, values: ArgValues, maxDepth 
       const named = getNamedType(field.type);
       // the server's depth limit: deeper objects are left to another path that reaches them sooner
       if (isObjectType(named) && (path.length >= maxDepth || path.includes(named.name))) continue;
+      if (field.args.length > 0 && path.length - 1 > distance.get(type.name)!) continue;
       covered.add(`${type.name}.${field.name}`);
       if (isScalarType(named) || isEnumType(named)) lines.push(`${indent}${field.name}${args(type, field)}`);
       else if (isObjectType(named)) {
