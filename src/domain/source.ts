@@ -61,6 +61,22 @@ export interface SourceStats {
    */
   duplicates: number;
   idConflicts: number;
+  /** archives: files and folders under the root the reader does not recognize, with the first few and why */
+  partitionsIgnored: number;
+  ignoredSamples: string[];
+  /** archives: files read only up to damage (truncated or corrupt compression, garbage appended, a cut document) */
+  partitionsDamaged: number;
+  damagedSamples: string[];
+  /** archives: files and folders that could not be opened or listed at all */
+  partitionsUnreadable: number;
+  unreadableSamples: string[];
+  /** records whose raw was cut to the source's size limit */
+  rawTruncated: number;
+  /** records (or lines) dated where no record of the archive can be (before 2000, or after tomorrow): counted, never invisible */
+  implausibleTimes: number;
+  implausibleSamples: string[];
+  /** archives: set when the root holds no partition the reader recognizes at all; says what was looked for */
+  empty?: string;
   notes: string[];
 }
 
@@ -76,6 +92,15 @@ export function newSourceStats(): SourceStats {
     throttled: 0,
     duplicates: 0,
     idConflicts: 0,
+    partitionsIgnored: 0,
+    ignoredSamples: [],
+    partitionsDamaged: 0,
+    damagedSamples: [],
+    partitionsUnreadable: 0,
+    unreadableSamples: [],
+    rawTruncated: 0,
+    implausibleTimes: 0,
+    implausibleSamples: [],
     notes: [],
   };
 }
@@ -85,6 +110,43 @@ const MAX_MALFORMED_SAMPLES = 5;
 export function recordMalformed(stats: SourceStats, where: string, reason: string): void {
   stats.malformed += 1;
   if (stats.malformedSamples.length < MAX_MALFORMED_SAMPLES) stats.malformedSamples.push(`${where}: ${reason}`);
+}
+
+/** A file or folder under an archive's root that is not part of its layout: counted and named, never silent. */
+export function recordIgnored(stats: SourceStats, where: string, reason: string): void {
+  stats.partitionsIgnored += 1;
+  if (stats.ignoredSamples.length < MAX_MALFORMED_SAMPLES) stats.ignoredSamples.push(`${where} (${reason})`);
+}
+
+/** no audit trail this reads predates 2000; a time past tomorrow is a broken clock or a broken record */
+const PLAUSIBLE_FROM = Date.UTC(2000, 0, 1);
+const DAY_MS = 86_400_000;
+
+/** Counts a record whose time no window of a sane query covers, so that it is not invisible. True when it is implausible. */
+export function checkPlausibleTime(stats: SourceStats, timeMs: number, where: string, now = Date.now()): boolean {
+  if (timeMs >= PLAUSIBLE_FROM && timeMs <= now + DAY_MS) return false;
+  stats.implausibleTimes += 1;
+  if (stats.implausibleSamples.length < MAX_MALFORMED_SAMPLES) stats.implausibleSamples.push(`${where}: ${Number.isFinite(timeMs) ? new Date(timeMs).toISOString() : String(timeMs)}`);
+  return true;
+}
+
+/** the partitions already counted as damaged, per stats: a file damaged in two ways (a cut gzip of a cut document) counts once */
+const damagedSeen = new WeakMap<SourceStats, Set<string>>();
+
+/** A partition read only up to damage: what decoded before it was kept. Counted once per partition. */
+export function recordDamaged(stats: SourceStats, where: string, reason: string): void {
+  let seen = damagedSeen.get(stats);
+  if (!seen) damagedSeen.set(stats, (seen = new Set()));
+  if (seen.has(where)) return;
+  seen.add(where);
+  stats.partitionsDamaged += 1;
+  if (stats.damagedSamples.length < MAX_MALFORMED_SAMPLES) stats.damagedSamples.push(`${where}: ${reason}`);
+}
+
+/** A partition or folder that could not be read at all. */
+export function recordUnreadable(stats: SourceStats, where: string, reason: string): void {
+  stats.partitionsUnreadable += 1;
+  if (stats.unreadableSamples.length < MAX_MALFORMED_SAMPLES) stats.unreadableSamples.push(`${where}: ${reason}`);
 }
 
 export interface SourceCallContext {

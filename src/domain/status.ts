@@ -11,6 +11,16 @@ export enum SourceState {
   TIMED_OUT = 'TIMED_OUT',
   /** throttled past its retry budget */
   THROTTLED = 'THROTTLED',
+  /**
+   * archives: answered from everything it could read, but some files or folders could not be read at all
+   * (permissions, I/O errors, links whose target is gone): `partitionsUnreadable` and `message` say which
+   */
+  PARTIAL = 'PARTIAL',
+  /**
+   * archives: the root holds no file the reader recognizes as a partition of its layout, in any window: an empty
+   * or misconfigured archive, not a quiet hour. `message` says what was looked for; `health` says the same
+   */
+  EMPTY = 'EMPTY',
 }
 
 /** What one source did for one page of one query. */
@@ -37,6 +47,14 @@ export interface SourceStatus {
   duplicates: number;
   /** events returned that share their id and time with a different record of the same source (all are returned) */
   idConflicts: number;
+  /** archives: files and folders under the root that the reader does not recognize, not read (samples in `message`) */
+  partitionsIgnored: number;
+  /** archives: files read only in part (truncated or corrupt gzip, garbage appended, a cut JSON document) */
+  partitionsDamaged: number;
+  /** archives: files and folders that could not be read at all (see state PARTIAL) */
+  partitionsUnreadable: number;
+  /** records whose `raw` was larger than the source's `maxRawBytes` and was cut, with a marker */
+  rawTruncated: number;
   durationMs: number;
   pushedDown: string[];
   residual: string[];

@@ -21,6 +21,7 @@ import { Heap } from '../lib/heap';
 import { matches } from './match';
 import { planSource, selectSources, type IdentitySearch, type SourcePlan } from './planner';
 import { reversedBySlices } from './reverse';
+import { stateFromStats, statsNotes } from './status';
 import { resolveWindow, type TimeWindowRequest } from './window';
 
 export const MAX_PAGE_SIZE = 1000;
@@ -156,21 +157,22 @@ export class SourceRun {
 
   status(): SourceStatus {
     const s = this.plan.source;
-    const notes = [...this.stats.notes];
-    if (this.stats.malformedSamples.length) notes.push(`malformed: ${this.stats.malformedSamples.join('; ')}`);
+    const st = this.stats;
+    const notes = statsNotes(st);
     if (this.idConflicts > 0) {
       notes.push(
         `${this.idConflicts} event(s) of this page share their id and time with a different record of this source: each is returned as its own edge (EventEdge.idConflict), none was dropped: ${this.conflictSamples.join('; ')}${this.conflictSamples.length === MAX_CONFLICT_SAMPLES ? '; …' : ''}`,
       );
     }
     if (this.plan.orderNote) notes.push(this.plan.orderNote);
+    const state = stateFromStats(this.state, st);
     const message = [this.message, ...notes].filter(Boolean).join(' | ') || undefined;
     return {
       sourceId: s.id,
       sourceType: s.type,
       kind: s.kind,
       mode: s.mode,
-      state: this.state,
+      state,
       message,
       window: this.plan.window ?? undefined,
       requests: this.stats.requests,
@@ -185,6 +187,10 @@ export class SourceRun {
       partitionsPruned: this.stats.partitionsPruned,
       duplicates: this.duplicates + this.stats.duplicates,
       idConflicts: this.idConflicts + this.stats.idConflicts,
+      partitionsIgnored: st.partitionsIgnored,
+      partitionsDamaged: st.partitionsDamaged,
+      partitionsUnreadable: st.partitionsUnreadable,
+      rawTruncated: st.rawTruncated,
       durationMs: Math.round(((this.ended ?? performance.now()) - this.started) * 100) / 100,
       pushedDown: this.plan.pushedDown,
       residual: this.plan.residual,

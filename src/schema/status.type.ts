@@ -10,7 +10,7 @@ export class SourceStatusObject implements StatusFields {
   @Field(() => SourceState)
   state!: SourceState;
 
-  @Field(() => String, { nullable: true, description: 'why it failed, was clamped or throttled; malformed record samples; order notes' })
+  @Field(() => String, { nullable: true, description: 'why it failed, was clamped, throttled, partial or empty; files not recognized, damaged or unreadable; malformed record samples; order notes' })
   message?: string;
 
   @Field(() => TimeWindowObject, { nullable: true, description: 'the window asked of this source after cursor narrowing and retention clamping' })
@@ -40,10 +40,10 @@ export class SourceStatusObject implements StatusFields {
   @Field(() => Float)
   bytesRead!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'archives: files opened' })
   partitionsRead!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'archives: files (or folders) skipped by the time in their paths and names' })
   partitionsPruned!: number;
 
   @Field(() => Int, {
@@ -56,6 +56,18 @@ export class SourceStatusObject implements StatusFields {
     description: 'events of this page that share their id and time with a different record of the same source: all are returned, each flagged in `EventEdge.idConflict`, samples in `message`',
   })
   idConflicts!: number;
+
+  @Field(() => Int, { description: 'archives: files and folders under the root the reader does not recognize, not read; `message` names the first few and why' })
+  partitionsIgnored!: number;
+
+  @Field(() => Int, { description: 'archives: files read only up to damage (truncated or corrupt gzip, garbage appended, a cut JSON document); what decoded before it is returned' })
+  partitionsDamaged!: number;
+
+  @Field(() => Int, { description: 'archives: files and folders that could not be read at all (permissions, I/O errors, a link whose target is gone); the state is then PARTIAL' })
+  partitionsUnreadable!: number;
+
+  @Field(() => Int, { description: 'records whose raw was larger than the source\'s maxRawBytes: returned, with raw cut and marked `truncated`' })
+  rawTruncated!: number;
 
   @Field(() => Float)
   durationMs!: number;

@@ -61,6 +61,10 @@ function addStatus(into: Map<string, SourceStatus>, s: SourceStatus): void {
   had.partitionsPruned += s.partitionsPruned;
   had.duplicates += s.duplicates;
   had.idConflicts += s.idConflicts;
+  had.partitionsIgnored += s.partitionsIgnored;
+  had.partitionsDamaged += s.partitionsDamaged;
+  had.partitionsUnreadable += s.partitionsUnreadable;
+  had.rawTruncated += s.rawTruncated;
   had.durationMs = Math.round((had.durationMs + s.durationMs) * 100) / 100;
   if (s.state !== 'OK') {
     had.state = s.state;

@@ -9,6 +9,7 @@ import {
 } from '../../domain';
 import { compareKeys, queryDigest, type CursorCodec, type EventKey } from '../../query/cursor';
 import { MAX_PAGE_SIZE } from '../../query/engine';
+import { stateFromStats, statsNotes } from '../../query/status';
 import { resolveWindow, type TimeWindowRequest } from '../../query/window';
 import { launcherFallback } from '../../sources/flyte/normalize';
 import type { FlyteRun, FlyteRunFilter, FlyteSource } from '../../sources/flyte/runs';
@@ -181,8 +182,8 @@ export async function listRuns(all: readonly FlyteSource[], req: RunsRequest, de
         sourceType: source.type,
         kind: source.kind,
         mode: source.mode,
-        state: failure ? SourceState.FAILED : SourceState.OK,
-        message: [failure, ...stats.notes, ...(stats.malformedSamples.length ? [`malformed: ${stats.malformedSamples.join('; ')}`] : [])].filter(Boolean).join(' | ') || undefined,
+        state: stateFromStats(failure ? SourceState.FAILED : SourceState.OK, stats),
+        message: [failure, ...statsNotes(stats)].filter(Boolean).join(' | ') || undefined,
         window: asked,
         requests: stats.requests,
         eventsScanned: stats.scanned,
@@ -196,6 +197,10 @@ export async function listRuns(all: readonly FlyteSource[], req: RunsRequest, de
         partitionsPruned: stats.partitionsPruned,
         duplicates: stats.duplicates,
         idConflicts: stats.idConflicts,
+        partitionsIgnored: stats.partitionsIgnored,
+        partitionsDamaged: stats.partitionsDamaged,
+        partitionsUnreadable: stats.partitionsUnreadable,
+        rawTruncated: stats.rawTruncated,
         durationMs: Math.round((performance.now() - started) * 100) / 100,
         pushedDown,
         residual,
