@@ -5,6 +5,7 @@ import {
   SourceError,
   SourceKind,
   inWindow,
+  newSourceStats,
   type AuditEvent,
   type Capabilities,
   type Source,
@@ -13,11 +14,13 @@ import {
   type SourcePlanDetail,
   type SourceQuery,
   type SourceStats,
+  type TimeWindow,
 } from '../../domain';
-import { listFiles } from '../shared/files';
+import { readFailure } from '../shared/files';
 import { throwIfAborted } from '../shared/upstream';
+import { firstPartition, listPartitions, walkArchive, type ArchiveLayout } from '../shared/walk';
 import type { AzureArchiveConfig } from './config';
-import { EARLY_MS, PARTITION_HOUR_MS, eventTimesOf, folderSpan, overlapsWindow, partitionOf, type ExportPartition } from './layout';
+import { EARLY_MS, NOT_AN_EXPORT_FILE, PARTITION_HOUR_MS, eventTimesOf, folderOutsideLayout, folderSpan, overlapsWindow, partitionOf, type ExportPartition } from './layout';
 import { sortByTime } from './order';
 import { readExportFile } from './reader';
 import { identityAliases } from './identity';
@@ -55,7 +58,7 @@ export class AzureActivityArchiveSource implements Source {
 
   async *events(q: SourceQuery, ctx: SourceCallContext): AsyncGenerator<AuditEvent> {
     const root = this.root();
-    const files = (await this.list(root, (dir) => this.descend(dir, q, ctx.stats))).filter((p) => this.selects(p, q));
+    const files = await this.list(root, q.window, ctx.stats);
     const newestFirst = q.order === SortOrder.NEWEST_FIRST;
     files.sort((a, b) => (newestFirst ? b.hourStart - a.hourStart : a.hourStart - b.hourStart) || (a.relPath < b.relPath ? -1 : 1));
 
@@ -64,15 +67,20 @@ export class AzureActivityArchiveSource implements Source {
     const tooLate = new TooLateNote(ctx.stats, this.config.lateArrivalMinutes);
     for (let i = 0; i < files.length; i++) {
       throwIfAborted(ctx.signal, this.id);
-      for await (const event of readExportFile(root, files[i], { sourceId: this.id, signal: ctx.signal, stats: ctx.stats })) {
-        if (!inWindow(q.window, event.time)) continue;
-        const t = event.time.getTime();
-        // filed later than the allowance, behind events already returned: it cannot be placed in order
-        if (lastYielded !== undefined && (newestFirst ? t > lastYielded : t < lastYielded)) {
-          tooLate.count();
-          continue;
+      try {
+        for await (const event of readExportFile(root, files[i], { sourceId: this.id, signal: ctx.signal, stats: ctx.stats, maxRawBytes: this.config.maxRawBytes })) {
+          if (!inWindow(q.window, event.time)) continue;
+          const t = event.time.getTime();
+          // filed later than the allowance, behind events already returned: it cannot be placed in order
+          if (lastYielded !== undefined && (newestFirst ? t > lastYielded : t < lastYielded)) {
+            tooLate.count();
+            continue;
+          }
+          held.push(event);
         }
-        held.push(event);
+      } catch (err) {
+        // one hour file that cannot be read costs only itself: it is named, the others are read
+        if (err instanceof SourceError || !readFailure(err, ctx.stats, files[i].relPath)) throw err;
       }
       throwIfAborted(ctx.signal, this.id);
       // what the files still to read can hold decides what is safe to release now
@@ -93,8 +101,9 @@ export class AzureActivityArchiveSource implements Source {
   }
 
   async plan(q: SourceQuery): Promise<SourcePlanDetail> {
-    const all = await this.list(this.root(), () => true);
-    const selected = all.filter((p) => this.selects(p, q)).sort((a, b) => a.hourStart - b.hourStart);
+    const root = this.root();
+    const all = await this.list(root, undefined, newSourceStats());
+    const selected = (await this.list(root, q.window, newSourceStats())).sort((a, b) => a.hourStart - b.hourStart);
     return {
       partitions: selected.map((p) => `${EXPORT_FOLDER}/${p.relPath}`),
       partitionsTotal: all.length,
@@ -105,18 +114,16 @@ export class AzureActivityArchiveSource implements Source {
     };
   }
 
+  private get emptyMessage(): string {
+    return `no activity-log export files (${EXPORT_FOLDER}/resourceId=/SUBSCRIPTIONS/<id>/y=YYYY/m=MM/d=DD/h=HH/m=00/PT1H.json) under ${this.config.path}`;
+  }
+
   async health(): Promise<SourceHealth> {
     const checkedAt = new Date();
     try {
-      let found = false;
-      // stop descending after the first hour folder: enough to know there is data
-      const files = await this.list(this.root(), (dir) => {
-        if (found) return false;
-        if (/\/h=\d{2}\/m=\d{2}$/i.test(dir)) found = true;
-        return true;
-      });
-      if (files.length === 0) return { ok: false, message: `no PT1H.json under ${path.join(this.config.path, EXPORT_FOLDER)}`, checkedAt };
-      return { ok: true, message: `export files under ${path.join(this.config.path, EXPORT_FOLDER)}`, checkedAt };
+      const first = await firstPartition(this.root(), this.layout(undefined));
+      if (!first) return { ok: false, message: this.emptyMessage, checkedAt };
+      return { ok: true, message: `export files under ${path.join(this.config.path, EXPORT_FOLDER)}, e.g. ${first}`, checkedAt };
     } catch (err) {
       return { ok: false, message: (err as Error).message, checkedAt };
     }
@@ -130,10 +137,34 @@ export class AzureActivityArchiveSource implements Source {
     throw new SourceError('NOT_FOUND', `no ${EXPORT_FOLDER}/ folder under ${this.config.path} (expected the storage account's activity-log export)`, this.id);
   }
 
-  private async list(root: string, descend: (dir: string) => boolean): Promise<ExportPartition[]> {
+  /** The export's layout: hour folders and files pruned by a window (none when `window` is undefined). */
+  private layout(window: TimeWindow | undefined): ArchiveLayout {
+    return {
+      folder: (rel) => {
+        const outside = folderOutsideLayout(rel);
+        if (outside) return { ignore: outside };
+        const span = folderSpan(rel);
+        return !window || !span || overlapsWindow(eventTimesOf(span, this.lateMs), window) ? 'descend' : 'prune';
+      },
+      file: (rel) => {
+        const p = partitionOf(rel);
+        if (!p) return { ignore: NOT_AN_EXPORT_FILE };
+        return !window || this.selects(p, window) ? 'read' : 'prune';
+      },
+    };
+  }
+
+  /** The hour files a window reads (every hour file when `window` is undefined); what was pruned is counted in `stats`. */
+  private async list(root: string, window: TimeWindow | undefined, stats: SourceStats): Promise<ExportPartition[]> {
     let files: string[];
     try {
-      files = await listFiles(root, descend);
+      if (window) {
+        const listing = await listPartitions(root, this.layout(window), this.layout(undefined), stats, this.emptyMessage);
+        stats.partitionsPruned += listing.prunedFolders + listing.prunedFiles;
+        files = listing.files;
+      } else {
+        files = (await walkArchive(root, this.layout(undefined), stats)).files;
+      }
     } catch (err) {
       if (err instanceof SourceError) throw new SourceError(err.code, err.message, this.id, { cause: err });
       throw new SourceError('NOT_FOUND', `cannot read ${root}: ${(err as Error).message}`, this.id, { cause: err });
@@ -141,15 +172,8 @@ export class AzureActivityArchiveSource implements Source {
     return files.map(partitionOf).filter((p): p is ExportPartition => p !== undefined);
   }
 
-  private descend(dir: string, q: SourceQuery, stats: SourceStats): boolean {
-    const span = folderSpan(dir);
-    if (!span || overlapsWindow(eventTimesOf(span, this.lateMs), q.window)) return true;
-    stats.partitionsPruned += 1;
-    return false;
-  }
-
-  private selects(p: ExportPartition, q: SourceQuery): boolean {
-    return overlapsWindow(eventTimesOf({ from: p.hourStart, to: p.hourStart + PARTITION_HOUR_MS }, this.lateMs), q.window);
+  private selects(p: ExportPartition, window: TimeWindow): boolean {
+    return overlapsWindow(eventTimesOf({ from: p.hourStart, to: p.hourStart + PARTITION_HOUR_MS }, this.lateMs), window);
   }
 }
 

@@ -1,3 +1,4 @@
+import { RAW_LIMIT_KEY, rawLimitOf } from '../shared/raw';
 import * as fs from 'node:fs';
 import type { ConfigNode } from '../../config/fields';
 import { ConfigError } from '../../config/errors';
@@ -30,10 +31,12 @@ export interface AzureArchiveConfig {
    * late an event may be filed, which widens pruning and ordering by as much.
    */
   lateArrivalMinutes: number;
+  /** a record larger than this keeps its fields, and its raw is cut and marked */
+  maxRawBytes: number;
 }
 
 const API_KEYS = ['subscriptionId', 'endpoint', 'tokenEnv', 'tokenFile', 'tenantId', 'caFile', 'sliceMinutes', 'requestsPerSecond'];
-const ARCHIVE_KEYS = ['path', 'lateArrivalMinutes'];
+const ARCHIVE_KEYS = ['path', 'lateArrivalMinutes', RAW_LIMIT_KEY];
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function readApiConfig(node: ConfigNode): AzureApiConfig {
@@ -64,6 +67,7 @@ export function readArchiveConfig(node: ConfigNode): AzureArchiveConfig {
   return {
     path: node.directory('path'),
     lateArrivalMinutes: node.number('lateArrivalMinutes', 60, { min: 0, max: 1440, integer: true }),
+    maxRawBytes: rawLimitOf(node),
   };
 }
 

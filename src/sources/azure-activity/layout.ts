@@ -65,3 +65,22 @@ export function overlapsWindow(times: { from: number; to: number }, window: { fr
 }
 
 export const PARTITION_HOUR_MS = HOUR_MS;
+
+export const NOT_AN_EXPORT_FILE = 'not an activity-log export file: resourceId=/SUBSCRIPTIONS/<id>/y=YYYY/m=MM/d=DD/h=HH/m=00/PT1H.json';
+
+/**
+ * Whether a folder (relative to `insights-activity-logs`) is part of the export layout: `resourceId=`, `SUBSCRIPTIONS`,
+ * a subscription id, then `y=`, `m=`, `d=`, `h=`, `m=` in that order. Undefined when it is; why not otherwise.
+ */
+export function folderOutsideLayout(relDir: string): string | undefined {
+  const segments = relDir.split('/');
+  if (!/^resourceId=$/i.test(segments[0])) return 'not resourceId=: not an activity-log export folder';
+  if (segments.length > 1 && !/^SUBSCRIPTIONS$/i.test(segments[1])) return 'not SUBSCRIPTIONS: not the activity log of a subscription';
+  const keys = ['y', 'm', 'd', 'h', 'm'];
+  const parts = segments.slice(3);
+  if (parts.length > keys.length) return 'a folder below the y=/m=/d=/h=/m= folders';
+  for (let i = 0; i < parts.length; i++) {
+    if (!new RegExp(`^${keys[i]}=\\d+$`, 'i').test(parts[i])) return `not a ${keys[i]}= folder (the layout is y=YYYY/m=MM/d=DD/h=HH/m=00)`;
+  }
+  return undefined;
+}

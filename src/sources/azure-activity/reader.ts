@@ -1,6 +1,7 @@
 import * as path from 'node:path';
-import { recordMalformed, type AuditEvent, type SourceStats } from '../../domain';
+import { checkPlausibleTime, recordMalformed, type AuditEvent, type SourceStats } from '../../domain';
 import { readLines } from '../shared/files';
+import { capRaw } from '../shared/raw';
 import type { ExportPartition } from './layout';
 import { normalizeExportRecord } from './normalize';
 
@@ -12,12 +13,12 @@ import { normalizeExportRecord } from './normalize';
 export async function* readExportFile(
   root: string,
   partition: ExportPartition,
-  ctx: { sourceId: string; signal: AbortSignal; stats: SourceStats },
+  ctx: { sourceId: string; signal: AbortSignal; stats: SourceStats; maxRawBytes: number },
 ): AsyncGenerator<AuditEvent> {
   ctx.stats.requests += 1;
   ctx.stats.partitionsRead += 1;
   const normalizeContext = { sourceId: ctx.sourceId, subscriptionId: partition.subscriptionId };
-  for await (const { line, lineNo } of readLines(path.join(root, partition.relPath), ctx.stats, ctx.signal)) {
+  for await (const { line, lineNo } of readLines(path.join(root, partition.relPath), partition.relPath, ctx.stats, ctx.signal)) {
     if (line.trim() === '') continue;
     const where = `${partition.relPath}:${lineNo}`;
     let parsed: unknown;
@@ -28,13 +29,19 @@ export async function* readExportFile(
       recordMalformed(ctx.stats, where, `not JSON: ${(err as Error).message}`);
       continue;
     }
-    for (const record of recordsOf(parsed)) {
+    const records = recordsOf(parsed);
+    for (const record of records) {
       ctx.stats.scanned += 1;
+      let event: AuditEvent;
       try {
-        yield normalizeExportRecord(record, normalizeContext);
+        event = normalizeExportRecord(record, normalizeContext);
       } catch (err) {
         recordMalformed(ctx.stats, where, (err as Error).message);
+        continue;
       }
+      checkPlausibleTime(ctx.stats, event.time.getTime(), where);
+      // one line may wrap many records (`{"records": [...]}`): each is sized on its own then
+      yield records.length === 1 ? capRaw(event, line, line.length, ctx.maxRawBytes, ctx.stats) : capRaw(event, () => JSON.stringify(record), line.length, ctx.maxRawBytes, ctx.stats);
     }
   }
 }

@@ -1,3 +1,4 @@
+import { RAW_LIMIT_KEY, rawLimitOf } from '../shared/raw';
 import { ConfigError } from '../../config/errors';
 import type { ConfigNode } from '../../config/fields';
 import { COMMON_SOURCE_KEYS } from '../definition';
@@ -25,12 +26,14 @@ export interface CloudTrailArchiveConfig {
   /** read only these accounts / regions (empty: all) */
   accounts: string[];
   regions: string[];
+  /** a record larger than this keeps its fields, and its raw is cut and marked */
+  maxRawBytes: number;
 }
 
 export const DEFAULT_DELIVERY_LAG_MINUTES = 15;
 
 const API_KEYS = ['region', 'endpoint', 'accountId', 'profile'] as const;
-const ARCHIVE_KEYS = ['path', 'deliveryLagMinutes', 'accounts', 'regions'] as const;
+const ARCHIVE_KEYS = ['path', 'deliveryLagMinutes', 'accounts', 'regions', RAW_LIMIT_KEY] as const;
 
 const ACCOUNT_ID = /^\d{12}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
@@ -63,5 +66,6 @@ export function parseArchiveConfig(node: ConfigNode): CloudTrailArchiveConfig {
     deliveryLagMinutes: node.number('deliveryLagMinutes', DEFAULT_DELIVERY_LAG_MINUTES, { min: 0, max: 24 * 60, integer: true }),
     accounts: node.stringList('accounts').map((a, i) => accountId(node, `accounts[${i}]`, a)),
     regions: node.stringList('regions').map((r, i) => region(node, `regions[${i}]`, r)),
+    maxRawBytes: rawLimitOf(node),
   };
 }

@@ -6,11 +6,19 @@
  */
 
 import type { TimeWindow } from '../../domain';
+import type { Ignore } from '../shared/walk';
 
 const MINUTE_MS = 60_000;
-const ACCOUNT = /^\d{12}$/;
+export const ACCOUNT = /^\d{12}$/;
 const ORG_ID = /^o-[a-z0-9]{10,32}$/;
-const FILE_NAME = /^(\d{12})_CloudTrail_([a-z0-9-]+)_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})Z_[A-Za-z0-9]+\.json(\.gz)?$/;
+/**
+ * `<account>_CloudTrail_<region>_<YYYYMMDDTHHmmZ>_<unique>.json.gz`. AWS: the unique string "has no meaning, and log
+ * processing software should ignore it", so anything may follow the time; the content (gzip or not, JSON) is read
+ * for what it is. The account is taken as it is written, like the account folder.
+ */
+const FILE_NAME = /^([^_/]+)_CloudTrail_([A-Za-z0-9-]+)_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})Z(?:[_.].*)?$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+export const NOT_A_TRAIL_FILE = 'not a CloudTrail log file name: <account>_CloudTrail_<region>_<YYYYMMDDTHHmmZ>_<unique>.json.gz';
 
 export interface TrailFile {
   /** path relative to the `AWSLogs` folder's parent, with `/` separators */
@@ -59,33 +67,47 @@ function accountIndex(segments: string[]): number | undefined {
   return 0;
 }
 
+export type FolderVerdict = 'descend' | 'prune' | Ignore;
+
 /**
- * Whether to list a folder (path relative to the AWSLogs folder): skips other accounts and regions, CloudTrail's
- * digest and Insights folders, and whole years, months and days that no file of the window can sit in.
+ * Whether to list a folder (path relative to the AWSLogs folder): other accounts and regions than configured, and
+ * whole years, months and days no file of the window can sit in, are pruned; so are CloudTrail's digest and
+ * Insights folders (other record shapes). Any folder name is taken as an account (a copy may have renamed it);
+ * folders that fit nowhere in the layout are ignored, with why.
  */
-export function shouldDescend(relDir: string, filter: LayoutFilter): boolean {
+export function shouldDescend(relDir: string, filter: LayoutFilter): FolderVerdict {
   const segments = relDir.split('/');
   const a = accountIndex(segments)!;
-  if (segments.length === 1 && a === 1) return true; // the org-id folder
+  if (segments.length === 1 && a === 1) return 'descend'; // the org-id folder
   const account = segments[a];
-  if (account === undefined) return true;
-  if (!ACCOUNT.test(account)) return false;
-  if (filter.accounts.size > 0 && !filter.accounts.has(account)) return false;
+  if (account === undefined) return 'descend';
+  if (filter.accounts.size > 0 && !filter.accounts.has(account)) return 'prune';
   const service = segments[a + 1];
-  if (service === undefined) return true;
-  if (service !== 'CloudTrail') return false; // CloudTrail-Digest, CloudTrail-Insight: other record shapes
+  if (service === undefined) return 'descend';
+  if (service === 'CloudTrail-Digest' || service === 'CloudTrail-Insight') return 'prune';
+  if (service !== 'CloudTrail') return { ignore: 'not CloudTrail, CloudTrail-Digest or CloudTrail-Insight' };
   const region = segments[a + 2];
-  if (region === undefined) return true;
-  if (filter.regions.size > 0 && !filter.regions.has(region)) return false;
+  if (region === undefined) return 'descend';
+  if (!REGION.test(region)) return { ignore: 'not an AWS region' };
+  if (filter.regions.size > 0 && !filter.regions.has(region)) return 'prune';
+  if (segments.length > a + 6) return { ignore: 'a folder below the YYYY/MM/DD day folders' };
   const [y, m, d] = segments.slice(a + 3, a + 6).map((s) => (/^\d+$/.test(s) ? Number(s) : NaN));
-  if (segments.length > a + 6) return false;
-  if (y === undefined) return true;
-  if (Number.isNaN(y)) return false;
-  if (m === undefined) return dateRangeMeets(filter, Date.UTC(y, 0, 1), Date.UTC(y + 1, 0, 1));
-  if (Number.isNaN(m)) return false;
-  if (d === undefined) return dateRangeMeets(filter, Date.UTC(y, m - 1, 1), Date.UTC(y, m, 1));
-  if (Number.isNaN(d)) return false;
-  return dateRangeMeets(filter, Date.UTC(y, m - 1, d), Date.UTC(y, m - 1, d + 1));
+  if (y === undefined) return 'descend';
+  if (Number.isNaN(y) || (m !== undefined && (Number.isNaN(m) || m < 1 || m > 12)) || (d !== undefined && (Number.isNaN(d) || d < 1 || d > 31))) {
+    return { ignore: 'not a YYYY/MM/DD date folder' };
+  }
+  const meets = (start: number, end: number) => (dateRangeMeets(filter, start, end) ? 'descend' : 'prune');
+  if (m === undefined) return meets(Date.UTC(y, 0, 1), Date.UTC(y + 1, 0, 1));
+  if (d === undefined) return meets(Date.UTC(y, m - 1, 1), Date.UTC(y, m, 1));
+  return meets(Date.UTC(y, m - 1, d), Date.UTC(y, m - 1, d + 1));
+}
+
+/** The account folder of a path below AWSLogs, when it is not a 12-digit account id (read anyway, and said). */
+export function oddAccountFolder(relDir: string): string | undefined {
+  const segments = relDir.split('/');
+  const a = accountIndex(segments)!;
+  if (segments.length !== a + 1) return undefined;
+  return ACCOUNT.test(segments[a]) ? undefined : relDir;
 }
 
 /** A trail log file's account, region and delivery time, from its name; undefined for anything else. */

@@ -1,10 +1,11 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   SortOrder,
   SourceError,
   SourceKind,
+  checkPlausibleTime,
   inWindow,
+  newSourceStats,
   recordMalformed,
   type AuditEvent,
   type Capabilities,
@@ -17,13 +18,15 @@ import {
   type SourceStats,
   type TimeWindow,
 } from '../../domain';
-import { listFiles, readText } from '../shared/files';
+import { readFailure, readText } from '../shared/files';
+import { jsonList } from '../shared/json';
+import { capRaw } from '../shared/raw';
 import { throwIfAborted } from '../shared/upstream';
+import { firstPartition, listPartitions, type ArchiveLayout } from '../shared/walk';
 import { archiveCapabilities } from './capabilities';
 import type { CloudTrailArchiveConfig } from './config';
-import { fileSelected, layoutFilter, parseTrailFile, recordSpan, shouldDescend, type LayoutFilter, type TrailFile } from './layout';
+import { NOT_A_TRAIL_FILE, fileSelected, layoutFilter, oddAccountFolder, parseTrailFile, recordSpan, shouldDescend, type LayoutFilter, type TrailFile } from './layout';
 import { MalformedRecordError, normalizeRecord } from './normalize';
-import { isJsonObject } from './record';
 import { SortBuffer } from './sort-buffer';
 import { identityAliases } from './identity';
 
@@ -68,23 +71,50 @@ export class CloudTrailArchiveSource implements Source {
     return layoutFilter(window, this.config.deliveryLagMinutes, this.config.accounts, this.config.regions);
   }
 
-  private async candidates(window: TimeWindow): Promise<Candidates> {
+  /** The layout a window reads; account folders that are not 12-digit ids are collected in `odd` as they are met. */
+  private layout(window: TimeWindow, odd?: Set<string>): ArchiveLayout {
     const filter = this.filterFor(window);
-    let relPaths: string[];
+    return {
+      folder: (rel) => {
+        const verdict = shouldDescend(rel, filter);
+        if (verdict === 'descend' && odd) {
+          const folder = oddAccountFolder(rel);
+          if (folder) odd.add(`${this.partitionPrefix}${folder}`);
+        }
+        return verdict;
+      },
+      file: (rel) => {
+        const file = parseTrailFile(rel);
+        if (!file) return { ignore: NOT_A_TRAIL_FILE };
+        return fileSelected(file, filter) ? 'read' : 'prune';
+      },
+    };
+  }
+
+  private get emptyMessage(): string {
+    return `no CloudTrail log files (${AWS_LOGS}/[<org-id>/]<account>/CloudTrail/<region>/YYYY/MM/DD/<account>_CloudTrail_<region>_<YYYYMMDDTHHmmZ>_<unique>.json.gz) under ${this.logsRoot}`;
+  }
+
+  private async candidates(window: TimeWindow, stats: SourceStats): Promise<Candidates> {
+    const odd = new Set<string>();
+    let listing;
     try {
-      relPaths = await listFiles(this.logsRoot, (dir) => shouldDescend(dir, filter));
+      listing = await listPartitions(this.logsRoot, this.layout(window, odd), this.layout(ALL_TIME), stats, this.emptyMessage);
     } catch (err) {
       if (err instanceof SourceError && err.code === 'NOT_FOUND') {
         throw new SourceError('NOT_FOUND', `no ${AWS_LOGS} folder at ${this.logsRoot}: is ${this.config.path} the folder that holds a trail's ${AWS_LOGS}/?`, this.id, { cause: err });
       }
-      throw new SourceError('UPSTREAM_ERROR', `cannot list ${this.logsRoot}: ${(err as Error).message}`, this.id, { cause: err });
+      throw new SourceError(err instanceof SourceError ? err.code : 'UPSTREAM_ERROR', `cannot list ${this.logsRoot}: ${(err as Error).message}`, this.id, { cause: err });
     }
-    const files = relPaths.map(parseTrailFile).filter((f): f is TrailFile => f !== undefined);
-    return { selected: files.filter((f) => fileSelected(f, filter)), listed: files.length };
+    if (odd.size > 0) {
+      stats.notes.push(`${odd.size} account folder(s) not a 12-digit account id, read as accounts anyway: ${[...odd].slice(0, 5).join(', ')}`);
+    }
+    const selected = listing.files.map(parseTrailFile).filter((f): f is TrailFile => f !== undefined);
+    return { selected, listed: selected.length + listing.prunedFiles };
   }
 
   async *events(q: SourceQuery, ctx: SourceCallContext): AsyncGenerator<AuditEvent> {
-    const { selected, listed } = await this.candidates(q.window);
+    const { selected, listed } = await this.candidates(q.window, ctx.stats);
     ctx.stats.partitionsPruned += listed - selected.length;
     const oldestFirst = q.order === SortOrder.OLDEST_FIRST;
     const files = [...selected].sort((a, b) => {
@@ -130,49 +160,52 @@ export class CloudTrailArchiveSource implements Source {
     }
   }
 
-  /** One file's records as events; a file or record that cannot be read as CloudTrail is counted, not thrown. */
+  /**
+   * One file's records as events. A file cut short or with garbage appended gives every record that decodes (the
+   * file is counted as damaged); a file that cannot be read, or a record that is not CloudTrail, is counted and
+   * named, never thrown: one bad file costs only itself.
+   */
   private async readFile(file: TrailFile, stats: SourceStats): Promise<AuditEvent[]> {
     const where = this.partitionPrefix + file.path;
     stats.requests += 1;
     stats.partitionsRead += 1;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(await readText(path.join(this.logsRoot, file.path), stats));
-    } catch (err) {
-      const e = err as NodeJS.ErrnoException;
-      if (e.syscall === undefined) {
-        // corrupt gzip or JSON: the whole file is one malformed partition
-        recordMalformed(stats, where, `cannot parse the file: ${e.message}`);
-        return [];
-      }
-      if (e.code === 'ENOENT') {
-        stats.notes.push(`${where} disappeared between listing and reading`);
-        return [];
-      }
-      throw new SourceError('UPSTREAM_ERROR', `cannot read ${where}: ${e.message}`, this.id, { cause: err });
-    }
-    const records = isJsonObject(parsed) ? parsed.Records : undefined;
-    if (!Array.isArray(records)) {
-      recordMalformed(stats, where, 'expected {"Records":[...]}');
-      return [];
-    }
     const events: AuditEvent[] = [];
-    records.forEach((record, index) => {
-      stats.scanned += 1;
-      try {
-        events.push(normalizeRecord(record, this.id));
-      } catch (err) {
-        if (!(err instanceof MalformedRecordError)) throw err;
-        recordMalformed(stats, `${where} Records[${index}]`, err.message);
+    const damagedBefore = stats.partitionsDamaged;
+    try {
+      const text = await readText(path.join(this.logsRoot, file.path), where, stats);
+      const records = jsonList(text, where, stats, { key: 'Records', maxRawBytes: this.config.maxRawBytes });
+      for (;;) {
+        const r = await records.next();
+        if (r.done) {
+          // a file whose damage left no document is counted once, as damaged
+          if (!r.value && stats.partitionsDamaged === damagedBefore) recordMalformed(stats, where, 'expected {"Records":[...]}');
+          break;
+        }
+        const record = r.value;
+        stats.scanned += 1;
+        if ('error' in record) {
+          recordMalformed(stats, record.where, record.error);
+          continue;
+        }
+        try {
+          const event = normalizeRecord(record.value, this.id);
+          checkPlausibleTime(stats, event.time.getTime(), record.where);
+          events.push(capRaw(event, () => JSON.stringify(record.value), record.bytes, this.config.maxRawBytes, stats));
+        } catch (err) {
+          if (!(err instanceof MalformedRecordError)) throw err;
+          recordMalformed(stats, record.where, err.message);
+        }
       }
-    });
+    } catch (err) {
+      if (!readFailure(err, stats, where)) throw err;
+    }
     return events;
   }
 
   async plan(q: SourceQuery): Promise<SourcePlanDetail> {
-    const { selected } = await this.candidates(q.window);
+    const { selected } = await this.candidates(q.window, newSourceStats());
     // listing is cheap next to reading; count every partition so that explain can show what pruning saved
-    const all = await this.candidates(ALL_TIME);
+    const all = await this.candidates(ALL_TIME, newSourceStats());
     return {
       partitions: selected.map((f) => this.partitionPrefix + f.path),
       partitionsTotal: all.listed,
@@ -186,25 +219,12 @@ export class CloudTrailArchiveSource implements Source {
   async health(): Promise<SourceHealth> {
     const checkedAt = this.deps.now();
     try {
-      const first = await firstTrailFile(this.logsRoot);
-      if (!first) return { ok: false, message: `no CloudTrail log files under ${this.logsRoot}`, checkedAt };
+      // depth-first, stopping at the first trail file: health never lists the whole archive
+      const first = await firstPartition(this.logsRoot, this.layout(ALL_TIME));
+      if (!first) return { ok: false, message: this.emptyMessage, checkedAt };
       return { ok: true, message: `CloudTrail log files under ${this.logsRoot}, e.g. ${first}`, checkedAt };
     } catch (err) {
       return { ok: false, message: `cannot read ${this.logsRoot}: ${(err as Error).message}`, checkedAt };
     }
   }
-}
-
-/** The first trail log file found depth-first, so that health stops at one file instead of listing the archive. */
-async function firstTrailFile(root: string, rel = ''): Promise<string | undefined> {
-  const entries = await fs.promises.readdir(path.join(root, rel), { withFileTypes: true });
-  for (const e of entries) {
-    const child = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isFile() && parseTrailFile(child)) return child;
-    if (e.isDirectory() && !e.name.startsWith('CloudTrail-')) {
-      const found = await firstTrailFile(root, child);
-      if (found) return found;
-    }
-  }
-  return undefined;
 }

@@ -4,8 +4,10 @@ import {
   SortOrder,
   SourceError,
   SourceKind,
+  checkPlausibleTime,
   inWindow,
   newSourceStats,
+  recordIgnored,
   recordMalformed,
   type AuditEvent,
   type Capabilities,
@@ -29,8 +31,11 @@ import {
   readExecutionFile,
   readListFile,
   type ExecutionFile,
+  type ExecutionFileContent,
   type FileSummary,
 } from './reader';
+import { readFailure } from '../shared/files';
+import { capRaw } from '../shared/raw';
 import {
   readNodeExecution,
   readTaskExecution,
@@ -79,6 +84,8 @@ interface Copy {
 interface FileRead {
   copies: Copy[];
   runs: FlyteRun[];
+  /** named like an export, but its content is not one */
+  notAnExport?: boolean;
   summary?: Omit<FileSummary, 'size' | 'mtimeMs'>;
 }
 
@@ -124,23 +131,33 @@ export class FlyteArchiveSource implements FlyteSource {
 
   /** Reads one execution file whole: every record normalized (malformed ones counted), and its summary. */
   async readFile(file: ExecutionFile, stats: SourceStats): Promise<FileRead> {
-    let records: unknown[];
+    let content: ExecutionFileContent;
+    const damagedBefore = stats.partitionsDamaged + stats.malformed;
     try {
-      records = await readExecutionFile(file, stats);
+      content = await readExecutionFile(file, stats, this.config.maxRawBytes);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { copies: [], runs: [] };
-      // a file that is not an export at all is reported each time it is read, and never remembered
-      recordMalformed(stats, file.rel, (err as Error).message);
+      // one file that cannot be read costs only itself: it is named, and the others are read
+      if (!readFailure(err, stats, file.rel)) throw err;
       return { copies: [], runs: [] };
+    }
+    if ('notAnExport' in content) {
+      // reported each time it is read, and never remembered
+      if (content.notAnExport !== 'empty') recordIgnored(stats, file.rel, content.notAnExport);
+      return { copies: [], runs: [], notAnExport: content.notAnExport !== 'empty' };
     }
     const copies: Copy[] = [];
     const runs: FlyteRun[] = [];
     const runIds = new Set<string>();
     let min = Infinity;
     let max = -Infinity;
-    records.forEach((record, i) => {
+    for (const record of content.records) {
+      if ('error' in record) {
+        stats.scanned += 1;
+        recordMalformed(stats, record.where, record.error);
+        continue;
+      }
       try {
-        const run = readExecution(record);
+        const run = readExecution(record.value);
         const evs = lifecycleEvents(run, this.normalizeCtx);
         // one record holds every stage the run reached; the api mode reads one row per stage: count alike
         stats.scanned += Math.max(1, evs.length);
@@ -148,21 +165,29 @@ export class FlyteArchiveSource implements FlyteSource {
         runIds.add(run.runId);
         for (const e of evs) {
           const t = e.time.getTime();
+          checkPlausibleTime(stats, t, `${record.where} ${e.action}`);
           if (t < min) min = t;
           if (t > max) max = t;
-          copies.push({ event: e, updated: run.updatedAt?.getTime() ?? 0, file: file.rel });
+          copies.push({ event: capRaw(e, () => JSON.stringify(record.value), record.bytes, this.config.maxRawBytes, stats), updated: run.updatedAt?.getTime() ?? 0, file: file.rel });
         }
       } catch (err) {
         stats.scanned += 1;
-        recordMalformed(stats, `${file.rel}[${i}]`, (err as Error).message);
+        recordMalformed(stats, record.where, (err as Error).message);
       }
-    });
-    return { copies, runs, summary: { range: min <= max ? { min, max } : undefined, runIds } };
+    }
+    const range = min <= max ? { min, max } : undefined;
+    // a damaged file with nothing readable is not remembered: pruned as empty, its damage would go unsaid
+    if (!range && stats.partitionsDamaged + stats.malformed > damagedBefore) return { copies, runs };
+    return { copies, runs, summary: { range, runIds } };
+  }
+
+  private get emptyMessage(): string {
+    return `no Flyte execution exports (uctl get execution -o json, or REST ExecutionList *.json, optionally .gz) under ${this.root}`;
   }
 
   /** The files a window needs, in the order to open them, and how many the learned spans let us skip. */
-  private async candidates(window: TimeWindow, order: SortOrder): Promise<{ files: ExecutionFile[]; selected: Candidate[]; pruned: number }> {
-    const files = await listExecutionFiles(this.root, this.id);
+  private async candidates(window: TimeWindow, order: SortOrder, stats: SourceStats): Promise<{ files: ExecutionFile[]; selected: Candidate[]; pruned: number }> {
+    const files = await listExecutionFiles(this.root, this.id, stats);
     const selected: Candidate[] = [];
     let pruned = 0;
     for (const file of files) {
@@ -180,8 +205,13 @@ export class FlyteArchiveSource implements FlyteSource {
 
   async *events(q: SourceQuery, ctx: SourceCallContext): AsyncGenerator<AuditEvent> {
     const { signal, stats } = ctx;
-    const { selected, pruned } = await this.candidates(q.window, q.order);
+    const { selected, pruned } = await this.candidates(q.window, q.order, stats);
     stats.partitionsPruned += pruned;
+    // the archive is empty, not the window quiet, when no file at all holds an export
+    let exports = 0;
+    const noteEmpty = () => {
+      if (pruned === 0 && exports === 0) stats.empty = this.emptyMessage;
+    };
     // among copies of one event, the one from the latest picture of its run comes out first
     const heap = new Heap<Copy>((a, b) => {
       const ta = a.event.time.getTime();
@@ -210,9 +240,10 @@ export class FlyteArchiveSource implements FlyteSource {
           emitted.add(top.event.id);
           yield top.event;
         }
-        if (!pending) return;
+        if (!pending) return noteEmpty();
         throwIfAborted(signal, this.id);
         const read = await this.readFile(pending.file, stats);
+        if (!read.notAnExport) exports += 1;
         if (read.summary) this.index.remember(pending.file, read.summary);
         else this.index.forget(pending.file);
         for (const copy of read.copies) if (inWindow(q.window, copy.event.time)) heap.push(copy);
@@ -226,7 +257,7 @@ export class FlyteArchiveSource implements FlyteSource {
   }
 
   async plan(q: SourceQuery): Promise<SourcePlanDetail> {
-    const { files, selected, pruned } = await this.candidates(q.window, q.order);
+    const { files, selected, pruned } = await this.candidates(q.window, q.order, newSourceStats());
     const unknown = selected.filter((c) => c.lo === -Infinity).length;
     return {
       request: `read ${selected.length} of ${files.length} execution file(s) under ${this.root}`,
@@ -242,9 +273,13 @@ export class FlyteArchiveSource implements FlyteSource {
 
   async health(): Promise<SourceHealth> {
     try {
-      const files = await listExecutionFiles(this.root, this.id);
-      if (files.length === 0) return { ok: false, message: `no execution files (*.json) under ${this.root}`, checkedAt: this.now() };
-      return { ok: true, message: `${files.length} execution file(s) under ${this.root}`, checkedAt: this.now() };
+      const stats = newSourceStats();
+      for (const file of await listExecutionFiles(this.root, this.id, stats)) {
+        // named like an export is not enough: the first file that holds executions makes the archive healthy
+        const read = await this.readFile(file, stats);
+        if (!read.notAnExport && (read.summary || read.runs.length > 0)) return { ok: true, message: `Flyte execution exports under ${this.root}, e.g. ${file.rel}`, checkedAt: this.now() };
+      }
+      return { ok: false, message: this.emptyMessage, checkedAt: this.now() };
     } catch (err) {
       return { ok: false, message: (err as Error).message || String(err), checkedAt: this.now() };
     }
@@ -255,7 +290,7 @@ export class FlyteArchiveSource implements FlyteSource {
    * passes `wanted` (or every run), latest copy of each.
    */
   async collectRuns(window: TimeWindow | undefined, wanted: ((runId: string) => boolean) | undefined, ctx: SourceCallContext): Promise<FlyteRun[]> {
-    const files = await listExecutionFiles(this.root, this.id);
+    const files = await listExecutionFiles(this.root, this.id, ctx.stats);
     const byId = new Map<string, FlyteRun>();
     for (const file of files) {
       throwIfAborted(ctx.signal, this.id);

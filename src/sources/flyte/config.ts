@@ -1,3 +1,4 @@
+import { RAW_LIMIT_KEY, rawLimitOf } from '../shared/raw';
 import * as path from 'node:path';
 import { ConfigError } from '../../config/errors';
 import { ConfigNode } from '../../config/fields';
@@ -22,13 +23,15 @@ export interface FlyteApiConfig {
 export interface FlyteArchiveConfig {
   id: string;
   path: string;
+  /** a record larger than this keeps its fields, and its raw is cut and marked */
+  maxRawBytes: number;
 }
 
 /** Flyte's default domains, used when the config names none. */
 export const DEFAULT_DOMAINS = ['development', 'staging', 'production'];
 
 const API_KEYS = ['endpoint', 'tokenEnv', 'tokenFile', 'projects', 'domains', 'rateLimitPerSecond'];
-const ARCHIVE_KEYS = ['path'];
+const ARCHIVE_KEYS = ['path', RAW_LIMIT_KEY];
 /** Flyte project and domain ids: they appear in URL paths and Kubernetes namespaces */
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
@@ -86,5 +89,5 @@ export function parseApiConfig(node: ConfigNode, id: string): FlyteApiConfig {
 
 export function parseArchiveConfig(node: ConfigNode, id: string): FlyteArchiveConfig {
   node.allowOnly([...COMMON_SOURCE_KEYS, ...ARCHIVE_KEYS]);
-  return { id, path: path.resolve(node.directory('path')) };
+  return { id, path: path.resolve(node.directory('path')), maxRawBytes: rawLimitOf(node) };
 }

@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SourceError, type SourceStats } from '../../domain';
-import { listFiles, readText } from '../shared/files';
+import { readText } from '../shared/files';
+import { jsonList, type ListRecord } from '../shared/json';
+import { walkArchive, type ArchiveLayout } from '../shared/walk';
 import { isObject } from './wire';
 
 /**
@@ -24,19 +26,28 @@ export interface ExecutionFile {
 }
 
 const EXECUTION_FILE = /\.json(\.gz)?$/i;
+export const NOT_AN_EXECUTION_FILE = 'not an execution export: *.json, optionally .gz';
 
-/** Every file that can hold executions, sorted by path; throws SourceError NOT_FOUND when the root is gone. */
-export async function listExecutionFiles(root: string, sourceId: string): Promise<ExecutionFile[]> {
+/** The export folder's layout: execution files anywhere but in the node and task execution folders (the runs API reads those). */
+export const EXECUTION_LAYOUT: ArchiveLayout = {
+  folder: (rel) => (rel === NODE_DIR || rel === TASK_DIR ? 'prune' : 'descend'),
+  file: (rel) => (EXECUTION_FILE.test(rel) ? 'read' : { ignore: NOT_AN_EXECUTION_FILE }),
+};
+
+/**
+ * Every file that can hold executions, sorted by path; throws SourceError NOT_FOUND when the root is gone. Files
+ * that are not exports by name, folders that cannot be listed and links are accounted for in `stats`.
+ */
+export async function listExecutionFiles(root: string, sourceId: string, stats: SourceStats): Promise<ExecutionFile[]> {
   let rels: string[];
   try {
-    rels = await listFiles(root, (dir) => dir !== NODE_DIR && dir !== TASK_DIR);
+    rels = (await walkArchive(root, EXECUTION_LAYOUT, stats)).files;
   } catch (err) {
     if (err instanceof SourceError) throw new SourceError(err.code, err.message, sourceId, { cause: err });
     throw new SourceError('NOT_FOUND', `cannot list the Flyte archive ${root}: ${(err as Error).message}`, sourceId, { cause: err });
   }
   const out: ExecutionFile[] = [];
   for (const rel of rels) {
-    if (!EXECUTION_FILE.test(rel)) continue;
     const abs = path.join(root, rel);
     try {
       const st = await fs.promises.stat(abs);
@@ -48,32 +59,58 @@ export async function listExecutionFiles(root: string, sourceId: string): Promis
   return out;
 }
 
+const NOT_EXECUTIONS = 'neither a uctl execution list, a single execution, nor a REST ExecutionList';
+
+/** What a file holds: its execution records (some may be errors), or why it is not an execution export. */
+export type ExecutionFileContent = { records: ListRecord[] } | { notAnExport: string };
+
 /**
  * The execution records a file holds: a JSON array (uctl, several results), an object with `executions`
- * (REST ExecutionList), or a single execution object (uctl, one result). Throws on anything else.
+ * (REST ExecutionList), or a single execution object (uctl, one result). A damaged array or list gives every
+ * record that parses (see `jsonList`); anything else is not an export.
  */
-export function executionRecords(text: string): unknown[] {
-  const body: unknown = JSON.parse(text);
-  if (Array.isArray(body)) return body;
-  if (isObject(body)) {
-    if (Array.isArray(body.executions)) return body.executions;
-    if (body.executions === undefined && isObject(body.id) && (body.closure !== undefined || body.spec !== undefined)) return [body];
+export async function executionRecords(text: string, rel: string, stats: SourceStats, maxRawBytes: number): Promise<ExecutionFileContent> {
+  const first = text.trimStart().charAt(0);
+  if (first === '[' || first === '{') {
+    const records: ListRecord[] = [];
+    const list = jsonList(text, rel, stats, { key: first === '{' ? 'executions' : undefined, maxRawBytes });
+    for (;;) {
+      const r = await list.next();
+      if (r.done) {
+        if (r.value) return { records };
+        break;
+      }
+      records.push(r.value);
+    }
+    if (first === '{') {
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch (err) {
+        // an object that is neither a whole execution nor a list of them: one broken record
+        return { records: [{ where: rel, error: `not JSON: ${(err as Error).message}`, bytes: text.length }] };
+      }
+      if (isObject(body) && body.executions === undefined && isObject(body.id) && (body.closure !== undefined || body.spec !== undefined)) {
+        return { records: [{ where: rel, value: body, bytes: text.length }] };
+      }
+    }
   }
-  throw new Error('neither a uctl execution list, a single execution, nor a REST ExecutionList');
+  return { notAnExport: first === '' ? 'empty' : NOT_EXECUTIONS };
 }
 
-/** The records of one execution file; throws with a reason when the file cannot be read as one. */
-export async function readExecutionFile(file: ExecutionFile, stats: SourceStats): Promise<unknown[]> {
+/** The records of one execution file. */
+export async function readExecutionFile(file: ExecutionFile, stats: SourceStats, maxRawBytes: number): Promise<ExecutionFileContent> {
   stats.requests += 1;
-  stats.partitionsRead += 1;
-  return executionRecords(await readText(file.abs, stats));
+  const content = await executionRecords(await readText(file.abs, file.rel, stats), file.rel, stats, maxRawBytes);
+  if ('records' in content) stats.partitionsRead += 1;
+  return content;
 }
 
 /** The `field` list of a REST list file (NodeExecutionList, TaskExecutionList); null when the file is absent. */
 export async function readListFile(abs: string, field: string, stats: SourceStats): Promise<unknown[] | null> {
   let text: string;
   try {
-    text = await readText(abs, stats);
+    text = await readText(abs, abs, stats);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;

@@ -1,3 +1,4 @@
+import { RAW_LIMIT_KEY, rawLimitOf } from '../shared/raw';
 import * as path from 'node:path';
 import { ConfigError } from '../../config/errors';
 import { isLoopbackHost, type ConfigNode } from '../../config/fields';
@@ -40,6 +41,8 @@ export interface GcpAuditArchiveConfig {
   /** the folder that holds `cloudaudit.googleapis.com/` */
   path: string;
   logs: AuditLogKind[];
+  /** a record larger than this keeps its fields, and its raw is cut and marked */
+  maxRawBytes: number;
   includeGke: boolean;
 }
 
@@ -60,7 +63,7 @@ const API_KEYS = [
   'rateLimitPerMinute',
   'timeoutSeconds',
 ] as const;
-const ARCHIVE_KEYS = ['path', 'logs', 'includeGke'] as const;
+const ARCHIVE_KEYS = ['path', 'logs', 'includeGke', RAW_LIMIT_KEY] as const;
 
 /** Project ids: 6 to 30 lowercase letters, digits and hyphens; older domain-scoped ones look like `example.com:proj`. */
 const PROJECT_ID = /^([a-z][a-z0-9.-]*:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
@@ -125,5 +128,5 @@ export function parseArchiveConfig(node: ConfigNode): GcpAuditArchiveConfig {
   let root = node.directory('path');
   // accept the sink's `cloudaudit.googleapis.com` folder itself as well as the bucket root above it
   if (path.basename(path.resolve(root)) === 'cloudaudit.googleapis.com') root = path.dirname(path.resolve(root));
-  return { path: root, logs: logsOf(node, [...AUDIT_LOGS]), includeGke: node.boolean('includeGke', true) };
+  return { path: root, logs: logsOf(node, [...AUDIT_LOGS]), includeGke: node.boolean('includeGke', true), maxRawBytes: rawLimitOf(node) };
 }

@@ -1,6 +1,7 @@
 import type { TimeWindow } from '../../domain';
 import { overlaps } from '../../domain';
-import type { AuditLogKind } from './config';
+import type { ArchiveLayout } from '../shared/walk';
+import { AUDIT_LOGS, type AuditLogKind } from './config';
 
 /**
  * A Cloud Storage sink's layout: `cloudaudit.googleapis.com/<log>/YYYY/MM/DD/HH:00:00_HH:59:59_S<n>.json`.
@@ -42,24 +43,36 @@ export function hourOverlaps(file: HourFile, window: TimeWindow): boolean {
   return overlaps(window, new Date(file.hour), new Date(file.hour + HOUR_MS));
 }
 
+export const NOT_A_SINK_FILE = 'not a sink file name: HH:00:00_HH:59:59_S<n>.json in a YYYY/MM/DD folder';
+
 /**
- * Whether to list a folder: the sink root, the configured logs, and the year, month and day folders the
- * window touches. `window` undefined lists every date (to count all partitions).
+ * The sink's layout for a window (`window` undefined: every date). Folders: the sink root, the configured logs,
+ * and the year, month and day folders the window touches (other dates and logs not configured are pruned);
+ * anything else is not part of a sink and is reported. Files: the hour files of the window.
  */
-export function shouldDescend(relDir: string, logs: readonly AuditLogKind[], window?: TimeWindow): boolean {
-  const [root, log, y, m, d, ...rest] = relDir.split('/');
-  if (root !== SINK_ROOT) return false;
-  if (log === undefined) return true;
-  if (!(logs as readonly string[]).includes(log)) return false;
-  if (rest.length > 0) return false;
-  if (y === undefined) return true;
-  const year = num(y, 4);
-  if (year === undefined) return false;
-  const month = m === undefined ? undefined : num(m, 2);
-  const day = d === undefined ? undefined : num(d, 2);
-  if ((m !== undefined && month === undefined) || (d !== undefined && day === undefined)) return false;
-  if (!window) return true;
-  const from = Date.UTC(year, (month ?? 1) - 1, day ?? 1);
-  const to = day !== undefined ? Date.UTC(year, month! - 1, day + 1) : month !== undefined ? Date.UTC(year, month, 1) : Date.UTC(year + 1, 0, 1);
-  return overlaps(window, new Date(from), new Date(to));
+export function sinkLayout(logs: readonly AuditLogKind[], window?: TimeWindow): ArchiveLayout {
+  return {
+    folder(relDir) {
+      const [root, log, y, m, d, ...rest] = relDir.split('/');
+      if (root !== SINK_ROOT) return { ignore: `not ${SINK_ROOT}: no Cloud Audit Logs are read here` };
+      if (log === undefined) return 'descend';
+      if (!(AUDIT_LOGS as readonly string[]).includes(log)) return { ignore: `not an audit log (${AUDIT_LOGS.join(', ')})` };
+      if (!(logs as readonly string[]).includes(log)) return 'prune';
+      if (rest.length > 0) return { ignore: 'a folder below the YYYY/MM/DD day folders' };
+      if (y === undefined) return 'descend';
+      const year = num(y, 4);
+      const month = m === undefined ? undefined : num(m, 2);
+      const day = d === undefined ? undefined : num(d, 2);
+      if (year === undefined || (m !== undefined && month === undefined) || (d !== undefined && day === undefined)) return { ignore: 'not a YYYY/MM/DD date folder' };
+      if (!window) return 'descend';
+      const from = Date.UTC(year, (month ?? 1) - 1, day ?? 1);
+      const to = day !== undefined ? Date.UTC(year, month! - 1, day + 1) : month !== undefined ? Date.UTC(year, month, 1) : Date.UTC(year + 1, 0, 1);
+      return overlaps(window, new Date(from), new Date(to)) ? 'descend' : 'prune';
+    },
+    file(rel) {
+      const file = parseSinkPath(rel);
+      if (!file) return { ignore: NOT_A_SINK_FILE };
+      return !window || hourOverlaps(file, window) ? 'read' : 'prune';
+    },
+  };
 }

@@ -4,7 +4,9 @@ import {
   SortOrder,
   SourceError,
   SourceKind,
+  checkPlausibleTime,
   inWindow,
+  newSourceStats,
   recordMalformed,
   type AuditEvent,
   type Capabilities,
@@ -17,11 +19,13 @@ import {
   type SourceStats,
   type TimeWindow,
 } from '../../domain';
-import { listFiles, readLines } from '../shared/files';
+import { readFailure, readLines } from '../shared/files';
+import { capRaw } from '../shared/raw';
 import { throwIfAborted } from '../shared/upstream';
+import { firstPartition, listPartitions } from '../shared/walk';
 import { archiveCapabilities } from './capabilities';
 import type { GcpAuditArchiveConfig } from './config';
-import { hourOverlaps, parseSinkPath, shouldDescend, SINK_ROOT, type HourFile } from './layout';
+import { parseSinkPath, sinkLayout, SINK_ROOT, type HourFile } from './layout';
 import { MalformedEntryError, normalizeEntry } from './normalize';
 import { identityAliases } from './identity';
 
@@ -59,30 +63,34 @@ export class GcpAuditArchiveSource implements Source {
     this.location = `${config.path} (Cloud Storage sink layout: ${config.logs.join(', ')})`;
   }
 
-  private async candidates(window: TimeWindow | undefined, order: SortOrder): Promise<Candidates> {
+  private get emptyMessage(): string {
+    return `no sink files of ${this.config.logs.join(', ')} (${SINK_ROOT}/<log>/YYYY/MM/DD/HH:00:00_HH:59:59_S<n>.json) under ${this.config.path}`;
+  }
+
+  private async candidates(window: TimeWindow | undefined, order: SortOrder, stats: SourceStats): Promise<Candidates> {
     const sinkRoot = path.join(this.config.path, SINK_ROOT);
     if (!fs.existsSync(sinkRoot)) {
       throw new SourceError('NOT_FOUND', `no ${SINK_ROOT} folder at ${sinkRoot}: path must be the folder that holds the sink's ${SINK_ROOT}/`, this.id);
     }
-    let relPaths: string[];
+    let listing;
     try {
-      relPaths = await listFiles(this.config.path, (dir) => shouldDescend(dir, this.config.logs, window));
+      listing = await listPartitions(this.config.path, sinkLayout(this.config.logs, window), sinkLayout(this.config.logs), stats, this.emptyMessage);
     } catch (err) {
       const code = err instanceof SourceError ? err.code : 'UPSTREAM_ERROR';
       throw new SourceError(code, `cannot list ${this.config.path}: ${(err as Error).message}`, this.id, { cause: err });
     }
-    const files = relPaths.map(parseSinkPath).filter((f): f is HourFile => f !== undefined);
-    const selected = window ? files.filter((f) => hourOverlaps(f, window)) : files;
+    const selected = listing.files.map(parseSinkPath).filter((f): f is HourFile => f !== undefined);
     const byHour = new Map<number, HourFile[]>();
     for (const f of selected) byHour.set(f.hour, [...(byHour.get(f.hour) ?? []), f]);
     const sign = order === SortOrder.OLDEST_FIRST ? 1 : -1;
     const hours = [...byHour.entries()].sort((a, b) => sign * (a[0] - b[0])).map(([hour, inHour]) => ({ hour, files: inHour.sort((a, b) => (a.path < b.path ? -1 : 1)) }));
-    return { hours, listed: files.length, selected: selected.length };
+    return { hours, listed: selected.length + listing.prunedFiles, selected: selected.length };
   }
 
   /**
    * The events of one hour's files inside the window. A sink may write an entry twice: both copies are handed on,
    * and the engine merges identical ones (counted) and keeps apart entries that share an insertId but differ.
+   * One bad file costs only itself.
    */
   private async readHour(files: HourFile[], window: TimeWindow, ctx: SourceCallContext): Promise<AuditEvent[]> {
     const events: AuditEvent[] = [];
@@ -91,15 +99,13 @@ export class GcpAuditArchiveSource implements Source {
       ctx.stats.requests += 1;
       ctx.stats.partitionsRead += 1;
       try {
-        for await (const { line, lineNo } of readLines(path.join(this.config.path, file.path), ctx.stats, ctx.signal)) {
+        for await (const { line, lineNo } of readLines(path.join(this.config.path, file.path), file.path, ctx.stats, ctx.signal)) {
           if (line.trim() === '') continue;
           const event = this.parseLine(line, `${file.path}:${lineNo}`, ctx.stats);
-          if (event && inWindow(window, event.time)) events.push(event);
+          if (event && inWindow(window, event.time)) events.push(capRaw(event, line, line.length, this.config.maxRawBytes, ctx.stats));
         }
       } catch (err) {
-        if (err instanceof SourceError) throw err;
-        const code = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'NOT_FOUND' : 'UPSTREAM_ERROR';
-        throw new SourceError(code, `cannot read ${file.path}: ${(err as Error).message}`, this.id, { cause: err });
+        if (err instanceof SourceError || !readFailure(err, ctx.stats, file.path)) throw err;
       }
     }
     throwIfAborted(ctx.signal, this.id);
@@ -117,7 +123,9 @@ export class GcpAuditArchiveSource implements Source {
     }
     if (!this.config.includeGke && (raw as { resource?: { type?: unknown } } | null)?.resource?.type === 'k8s_cluster') return undefined;
     try {
-      return normalizeEntry(raw, this.id);
+      const event = normalizeEntry(raw, this.id);
+      checkPlausibleTime(stats, event.time.getTime(), where);
+      return event;
     } catch (err) {
       if (!(err instanceof MalformedEntryError)) throw err;
       recordMalformed(stats, where, err.message);
@@ -126,7 +134,7 @@ export class GcpAuditArchiveSource implements Source {
   }
 
   async *events(q: SourceQuery, ctx: SourceCallContext): AsyncGenerator<AuditEvent> {
-    const { hours, listed, selected } = await this.candidates(q.window, q.order);
+    const { hours, listed, selected } = await this.candidates(q.window, q.order, ctx.stats);
     ctx.stats.partitionsPruned += listed - selected;
     const compare = compareEvents(q.order);
     for (const { files } of hours) {
@@ -140,8 +148,8 @@ export class GcpAuditArchiveSource implements Source {
   }
 
   async plan(q: SourceQuery): Promise<SourcePlanDetail> {
-    const { hours } = await this.candidates(q.window, q.order);
-    const all = await this.candidates(undefined, q.order);
+    const { hours } = await this.candidates(q.window, q.order, newSourceStats());
+    const all = await this.candidates(undefined, q.order, newSourceStats());
     const partitions = hours.flatMap((h) => h.files.map((f) => f.path));
     return {
       partitions,
@@ -157,9 +165,10 @@ export class GcpAuditArchiveSource implements Source {
     const checkedAt = this.deps.now();
     const sinkRoot = path.join(this.config.path, SINK_ROOT);
     try {
-      const logs = (await fs.promises.readdir(sinkRoot, { withFileTypes: true })).filter((e) => e.isDirectory() && (this.config.logs as readonly string[]).includes(e.name)).map((e) => e.name);
-      if (logs.length === 0) return { ok: false, message: `${sinkRoot} has none of the logs ${this.config.logs.join(', ')}`, checkedAt };
-      return { ok: true, message: `${sinkRoot}: ${logs.join(', ')}`, checkedAt };
+      if (!fs.statSync(sinkRoot).isDirectory()) return { ok: false, message: `${sinkRoot} is not a folder`, checkedAt };
+      const first = await firstPartition(this.config.path, sinkLayout(this.config.logs));
+      if (!first) return { ok: false, message: this.emptyMessage, checkedAt };
+      return { ok: true, message: `sink files of ${this.config.logs.join(', ')} under ${sinkRoot}, e.g. ${first}`, checkedAt };
     } catch (err) {
       return { ok: false, message: `cannot read ${sinkRoot}: ${(err as Error).message}`, checkedAt };
     }

@@ -1,6 +1,7 @@
 import {
   SortOrder,
   SourceKind,
+  newSourceStats,
   type AuditEvent,
   type Capabilities,
   type Source,
@@ -8,6 +9,7 @@ import {
   type SourceHealth,
   type SourcePlanDetail,
   type SourceQuery,
+  type SourceStats,
   type SourceType,
 } from '../../domain';
 import type { SourceDefinition } from '../definition';
@@ -46,17 +48,25 @@ export class K8sAuditFileSource implements Source {
     this.location = liveFile ? `${root}/${liveFile} and its rotated backups` : root;
   }
 
-  private families(): Promise<AuditFamily[]> {
-    return scanLocation(this.config.location, this.id);
+  private get emptyMessage(): string {
+    return `no audit log files (audit.log or audit-<time>.log[.gz]) in ${this.location}`;
+  }
+
+  private families(stats: SourceStats): Promise<AuditFamily[]> {
+    return scanLocation(this.config.location, this.id, stats, this.emptyMessage);
+  }
+
+  private get readOptions(): ReadOptions {
+    return this.config.maxRawBytes === undefined ? this.options : { ...this.options, maxRawBytes: this.config.maxRawBytes };
   }
 
   events(q: SourceQuery, ctx: SourceCallContext): AsyncGenerator<AuditEvent> {
     // the folder is listed when the first event is asked for, not before
-    return readEvents(() => this.families(), q.window, q.order, { sourceId: this.id, cluster: this.config.cluster }, this.options, { sourceId: this.id, ...ctx });
+    return readEvents(() => this.families(ctx.stats), q.window, q.order, { sourceId: this.id, cluster: this.config.cluster }, this.readOptions, { sourceId: this.id, ...ctx });
   }
 
   async plan(q: SourceQuery): Promise<SourcePlanDetail> {
-    const families = await this.families();
+    const families = await this.families(newSourceStats());
     const { selected, total } = planFamilies(families, q.window, q.order, this.options);
     const partitions = selected.flat().map((f) => f.rel);
     const lookahead = this.options.lookaheadMs / 1000;
@@ -75,11 +85,9 @@ export class K8sAuditFileSource implements Source {
   async health(): Promise<SourceHealth> {
     const checkedAt = new Date();
     try {
-      const families = await this.families();
+      const families = await this.families(newSourceStats());
       const files = families.flatMap((f) => f.files);
-      if (files.length === 0) {
-        return { ok: false, message: `no audit log files (audit.log or audit-<time>.log[.gz]) in ${this.location}`, checkedAt };
-      }
+      if (files.length === 0) return { ok: false, message: this.emptyMessage, checkedAt };
       const backups = files.filter((f) => f.rotatedAt !== undefined).map((f) => f.rotatedAt as number);
       const span = backups.length > 0 ? `; backups rotated ${new Date(Math.min(...backups)).toISOString()} to ${new Date(Math.max(...backups)).toISOString()}` : '';
       return { ok: true, message: `${files.length} audit file(s) in ${families.length} log famil${families.length === 1 ? 'y' : 'ies'}${span}`, checkedAt };

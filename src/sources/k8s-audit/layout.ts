@@ -1,6 +1,6 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { SourceError } from '../../domain';
+import { SourceError, type SourceStats } from '../../domain';
+import { listPartitions, type ArchiveLayout } from '../shared/walk';
 
 /**
  * The apiserver's log backend writes through lumberjack: the live file (`audit.log`) and, on rotation, a backup
@@ -129,24 +129,34 @@ export interface AuditLocation {
   liveFile?: string;
 }
 
-/** Lists the audit files of the location, grouped by family. */
-export async function scanLocation(location: AuditLocation, sourceId: string): Promise<AuditFamily[]> {
-  const rels: string[] = [];
-  async function walk(rel: string): Promise<void> {
-    let entries: fs.Dirent[];
-    try {
-      entries = await fs.promises.readdir(path.join(location.root, rel), { withFileTypes: true });
-    } catch (err) {
-      throw ioError(err, path.join(location.root, rel), sourceId);
-    }
-    for (const e of entries) {
-      const child = rel ? `${rel}/${e.name}` : e.name;
-      // a folder given as `path` may hold one subfolder per apiserver; a live file's backups sit beside it
-      if (e.isDirectory() && location.liveFile === undefined) await walk(child);
-      else if (e.isFile()) rels.push(child);
-    }
+export const NOT_AN_AUDIT_LOG = 'not an apiserver audit log name: audit.log (any *.log), or a backup <name>-<UTC time>.log[.gz]';
+
+/** How the location is laid out: a folder (one subfolder per apiserver allowed), or one live file and its backups beside it. */
+export function auditLayout(location: AuditLocation): ArchiveLayout {
+  const only = location.liveFile === undefined ? undefined : (parseName(location.liveFile)?.family ?? location.liveFile);
+  return {
+    // a live file's folder holds other things than its backups: nothing else there is this source's
+    folder: () => (only === undefined ? 'descend' : 'prune'),
+    file(rel) {
+      if (only !== undefined) return rel === only || parseName(rel)?.family === only ? 'read' : 'prune';
+      return parseName(rel) ? 'read' : { ignore: NOT_AN_AUDIT_LOG };
+    },
+  };
+}
+
+/**
+ * Lists the audit files of the location, grouped by family, following links. Files that are not audit logs,
+ * folders that cannot be listed and links that lead nowhere are accounted for in `stats`; `stats.empty` is set
+ * with `emptyMessage` when the location holds no audit file at all.
+ */
+export async function scanLocation(location: AuditLocation, sourceId: string, stats: SourceStats, emptyMessage: string): Promise<AuditFamily[]> {
+  let rels: string[];
+  try {
+    const layout = auditLayout(location);
+    rels = (await listPartitions(location.root, layout, layout, stats, emptyMessage)).files;
+  } catch (err) {
+    throw ioError(err instanceof SourceError ? (err.cause ?? err) : err, location.root, sourceId);
   }
-  await walk('');
   const only = location.liveFile === undefined ? undefined : (parseName(location.liveFile)?.family ?? location.liveFile);
   return familiesOf(location.root, rels, only);
 }

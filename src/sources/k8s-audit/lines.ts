@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
-import * as zlib from 'node:zlib';
-import { SourceError, type SourceStats } from '../../domain';
+import { SourceError, checkPlausibleTime, recordDamaged, type SourceStats } from '../../domain';
+import { gunzipFile } from '../shared/gzip';
 import { ioError, type AuditFile } from './layout';
 import { cheapStageTime, parseTimestamp } from './time';
 
@@ -21,6 +21,67 @@ export interface ReadContext {
   sourceId: string;
   stats: SourceStats;
   signal: AbortSignal;
+  /** lines out of time order, met by the search or by the readers: counted once each, noted with a few samples */
+  disorder?: LineDisorder;
+}
+
+/** The lines of a query found out of time order (clock jumps, a line dated 1970): counted once each however often read. */
+export class LineDisorder {
+  private readonly seen = new Set<string>();
+  count = 0;
+  readonly samples: string[] = [];
+  /** files whose binary search was given up because the order it relies on did not hold */
+  readonly unsearchable: string[] = [];
+  /** where its note sits in the stats' notes: kept up to date as lines are found, since a page may end the reading at any time */
+  private noteAt = -1;
+
+  constructor(
+    private readonly stats: SourceStats,
+    private readonly jitterMs: number,
+  ) {}
+
+  private note(): void {
+    const parts: string[] = [];
+    if (this.count > 0) {
+      parts.push(
+        `${this.count} line(s) out of time order by more than ${this.jitterMs / 1000}s (a clock jump, a line dated far off): read, but not trusted to say where the window ends; e.g. ${this.samples.join('; ')}`,
+      );
+    }
+    const files = [...new Set(this.unsearchable)];
+    if (files.length > 0) parts.push(`the binary search found ${files.join(', ')} out of time order where it probed, and read the file whole instead`);
+    const text = parts.join(' | ');
+    if (this.noteAt < 0) this.noteAt = this.stats.notes.push(text) - 1;
+    else this.stats.notes[this.noteAt] = text;
+  }
+
+  searchGivenUp(rel: string): void {
+    this.unsearchable.push(rel);
+    this.note();
+  }
+
+  private readonly timeChecked = new Map<string, boolean>();
+
+  /** Whether a line's time is implausible (counted in `stats` once per line, however often it is read). */
+  implausible(stats: SourceStats, where: string, ms: number, now: number): boolean {
+    let verdict = this.timeChecked.get(where);
+    if (verdict === undefined) {
+      verdict = checkPlausibleTime(stats, ms, where, now);
+      this.timeChecked.set(where, verdict);
+    }
+    return verdict;
+  }
+
+  add(where: string, ms: number, neighbourMs: number): void {
+    if (this.seen.has(where)) return;
+    this.seen.add(where);
+    this.count += 1;
+    if (this.samples.length < 3) this.samples.push(`${where}: ${iso(ms)} next to ${iso(neighbourMs)}`);
+    this.note();
+  }
+}
+
+export function iso(ms: number): string {
+  return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : String(ms);
 }
 
 const READ_CHUNK = 256 * 1024;
@@ -105,71 +166,97 @@ interface Probe {
   stageMs: number;
 }
 
-/** The first line starting in [from, limit) whose stage time can be read. */
-async function probeLine(f: OpenedFile, from: number, limit: number, ctx: ReadContext): Promise<Probe | undefined> {
+/** lines read at each probe: the search decides by their median, so one line out of order cannot mislead it */
+const PROBE_LINES = 3;
+
+/** Up to `count` consecutive readable lines, the first starting in [from, limit). */
+async function probeLines(f: OpenedFile, from: number, limit: number, count: number, ctx: ReadContext): Promise<Probe[]> {
+  const found: Probe[] = [];
   // a line starts at 0 or right after a newline: look from the byte before `from`
   let pos = from === 0 ? 0 : from - 1;
-  let pending = Buffer.alloc(0);
-  let pendingStart = pos;
   let lineStart = from === 0 ? 0 : -1;
-  const chunk = Buffer.allocUnsafe(PROBE_CHUNK);
-  while (pos < limit) {
+  // the line being read, in pieces: joined once when its end is found
+  let parts: Buffer[] = [];
+  let partsLength = 0;
+  while (pos < f.size) {
     throwIfAborted(ctx);
-    const n = await readAt(f, chunk, Math.min(PROBE_CHUNK, f.size - pos), pos, ctx);
+    const chunk = Buffer.allocUnsafe(Math.min(PROBE_CHUNK, f.size - pos));
+    const n = await readAt(f, chunk, chunk.length, pos, ctx);
     if (n === 0) break;
-    pending = pending.length ? Buffer.concat([pending, chunk.subarray(0, n)]) : Buffer.from(chunk.subarray(0, n));
+    const chunkStart = pos;
     pos += n;
     let scan = 0;
     for (;;) {
-      if (lineStart < 0) {
-        const nl = pending.indexOf(10, scan);
-        if (nl < 0) {
-          pending = Buffer.alloc(0);
-          pendingStart = pos;
-          break;
+      const nl = chunk.indexOf(10, scan);
+      if (nl < 0 || nl >= n) {
+        if (lineStart >= 0) {
+          parts.push(chunk.subarray(scan, n));
+          partsLength += n - scan;
+          if (partsLength > MAX_PROBE_LINE) return found;
         }
-        lineStart = pendingStart + nl + 1;
-        scan = nl + 1;
-        if (lineStart >= limit) return undefined;
-        continue;
-      }
-      const rel = lineStart - pendingStart;
-      const nl = pending.indexOf(10, rel);
-      if (nl < 0) {
-        if (pending.length - rel > MAX_PROBE_LINE) return undefined;
-        // keep the partial line for the next chunk
-        pending = pending.subarray(rel);
-        pendingStart = lineStart;
         break;
       }
-      const stageMs = lineStageTime(stripCr(pending.toString('utf8', rel, nl)));
-      const next = pendingStart + nl + 1;
-      if (stageMs !== undefined) return { start: lineStart, next, stageMs };
-      // unreadable line: the next one may do
+      if (lineStart < 0) {
+        lineStart = chunkStart + nl + 1;
+        scan = nl + 1;
+        if (lineStart >= limit) return found;
+        continue;
+      }
+      const piece = chunk.subarray(scan, nl);
+      const text = stripCr((parts.length > 0 ? Buffer.concat([...parts, piece]) : piece).toString('utf8'));
+      parts = [];
+      partsLength = 0;
+      const next = chunkStart + nl + 1;
+      const stageMs = lineStageTime(text);
+      // an unreadable line: the next one may do
+      if (stageMs !== undefined) {
+        found.push({ start: lineStart, next, stageMs });
+        if (found.length >= count) return found;
+      }
       lineStart = next;
       scan = nl + 1;
-      if (lineStart >= limit) return undefined;
+      if (found.length === 0 && lineStart >= limit) return found;
     }
   }
-  return undefined;
+  return found;
 }
 
 /**
  * Binary search over byte offsets of a plain file whose lines are in stage-time order. Every line starting
  * before `lo` is before the target, every line starting at or after `hi` is not ("before" = stage time <
  * target, or <= target when `inclusive`). Lines between are read and sorted out by the caller.
+ *
+ * The order is verified, not assumed: each probe reads a few lines and goes by their median, and the probes must
+ * agree with each other (a later offset, a later time, within `jitterMs`). A probe whose lines disagree, or that
+ * disagrees with an earlier probe, means the file is not in order there (a clock jump, a line dated 1970): the
+ * search is given up and the whole file read (`lo` 0, `hi` its size), and the odd lines are counted.
  */
-export async function seekLines(f: OpenedFile, targetMs: number, inclusive: boolean, ctx: ReadContext): Promise<{ lo: number; hi: number }> {
+export async function seekLines(f: OpenedFile, targetMs: number, inclusive: boolean, ctx: ReadContext, jitterMs: number): Promise<{ lo: number; hi: number }> {
   let lo = 0;
   let hi = f.size;
+  const probes: { start: number; ms: number }[] = [];
+  const giveUp = (odd: Probe, neighbourMs: number) => {
+    const where = `${f.file.rel}@byte ${odd.start}`;
+    ctx.disorder?.implausible(ctx.stats, where, odd.stageMs, Date.now());
+    ctx.disorder?.add(where, odd.stageMs, neighbourMs);
+    ctx.disorder?.searchGivenUp(f.file.rel);
+    return { lo: 0, hi: f.size };
+  };
   while (hi - lo > SEEK_STOP_BYTES) {
     const mid = lo + Math.floor((hi - lo) / 2);
-    const probe = await probeLine(f, mid, hi, ctx);
+    const lines = await probeLines(f, mid, hi, PROBE_LINES, ctx);
     // one line spans the upper half, or nothing there is readable: read the rest linearly
-    if (!probe) break;
-    const before = inclusive ? probe.stageMs <= targetMs : probe.stageMs < targetMs;
-    if (before) lo = probe.next;
-    else hi = probe.start;
+    if (lines.length === 0) break;
+    const median = [...lines.map((l) => l.stageMs)].sort((a, b) => a - b)[Math.floor(lines.length / 2)];
+    const odd = lines.find((l) => Math.abs(l.stageMs - median) > jitterMs);
+    if (odd) return giveUp(odd, median);
+    const start = lines[0].start;
+    const contradicted = probes.find((p) => (p.start < start ? p.ms > median + jitterMs : p.ms < median - jitterMs));
+    if (contradicted) return giveUp(lines[0], contradicted.ms);
+    probes.push({ start, ms: median });
+    const before = inclusive ? median <= targetMs : median < targetMs;
+    if (before) lo = start;
+    else hi = start;
   }
   return { lo, hi };
 }
@@ -182,35 +269,43 @@ export type LineBatch = AuditLine[];
 
 /** Lines of a plain file from `start` (a line start) to the size it had when opened. */
 export async function* forwardPlain(f: OpenedFile, start: number, ctx: ReadContext): AsyncGenerator<LineBatch> {
-  const chunk = Buffer.allocUnsafe(READ_CHUNK);
   let pos = start;
-  let carry: Buffer | undefined;
-  let carryStart = start;
+  // a line longer than a block, in pieces: joined once when its end is found (no copy per block)
+  let parts: Buffer[] = [];
+  let partsStart = start;
   while (pos < f.size) {
     throwIfAborted(ctx);
-    const n = await readAt(f, chunk, Math.min(READ_CHUNK, f.size - pos), pos, ctx);
+    const data = Buffer.allocUnsafe(Math.min(READ_CHUNK, f.size - pos));
+    const n = await readAt(f, data, data.length, pos, ctx);
     if (n === 0) break;
-    const data = carry ? Buffer.concat([carry, chunk.subarray(0, n)]) : chunk.subarray(0, n);
-    const dataStart = carry ? carryStart : pos;
+    const dataStart = pos;
     pos += n;
     const batch: LineBatch = [];
     let lineStart = 0;
-    for (let nl = data.indexOf(10, 0); nl >= 0; nl = data.indexOf(10, lineStart)) {
-      if (nl > lineStart) batch.push({ text: stripCr(data.toString('utf8', lineStart, nl)), file: f.file, pos: dataStart + lineStart, gzip: false });
+    for (let nl = data.indexOf(10, 0); nl >= 0 && nl < n; nl = data.indexOf(10, lineStart)) {
+      if (parts.length > 0) {
+        const text = Buffer.concat([...parts, data.subarray(0, nl)]);
+        if (text.length > 0) batch.push({ text: stripCr(text.toString('utf8')), file: f.file, pos: partsStart, gzip: false });
+        parts = [];
+      } else if (nl > lineStart) {
+        batch.push({ text: stripCr(data.toString('utf8', lineStart, nl)), file: f.file, pos: dataStart + lineStart, gzip: false });
+      }
       lineStart = nl + 1;
     }
-    // `chunk` is reused: the partial line is copied
-    carry = lineStart < data.length ? Buffer.from(data.subarray(lineStart)) : undefined;
-    carryStart = dataStart + lineStart;
+    if (lineStart < n) {
+      if (parts.length === 0) partsStart = dataStart + lineStart;
+      parts.push(data.subarray(lineStart, n));
+    }
     if (batch.length > 0) yield batch;
   }
-  if (carry && carry.length > 0) yield [{ text: stripCr(carry.toString('utf8')), file: f.file, pos: carryStart, gzip: false }];
+  if (parts.length > 0) yield [{ text: stripCr(Buffer.concat(parts).toString('utf8')), file: f.file, pos: partsStart, gzip: false }];
 }
 
 /** Lines of a plain file before `end` (a line start), last first, reading blocks backwards. */
 export async function* backwardPlain(f: OpenedFile, end: number, ctx: ReadContext): AsyncGenerator<LineBatch> {
   let pos = end;
-  let carry: Buffer | undefined;
+  // the start of the file's next line, in file order, when it began in a block not read yet
+  let parts: Buffer[] = [];
   while (pos > 0) {
     throwIfAborted(ctx);
     const size = Math.min(READ_CHUNK, pos);
@@ -218,56 +313,50 @@ export async function* backwardPlain(f: OpenedFile, end: number, ctx: ReadContex
     const block = Buffer.allocUnsafe(size);
     const n = await readAt(f, block, size, pos, ctx);
     if (n < size) throw new SourceError('UPSTREAM_ERROR', `${f.file.abs} shrank while it was read (${pos + n} < ${pos + size} bytes)`, ctx.sourceId);
-    const data = carry ? Buffer.concat([block, carry]) : block;
     const batch: LineBatch = [];
-    let lineEnd = data.length;
-    for (let i = data.lastIndexOf(10, lineEnd - 1); i >= 0; i = lineEnd > 0 ? data.lastIndexOf(10, lineEnd - 1) : -1) {
-      if (lineEnd > i + 1) batch.push({ text: stripCr(data.toString('utf8', i + 1, lineEnd)), file: f.file, pos: pos + i + 1, gzip: false });
+    let lineEnd = block.length;
+    for (let i = block.lastIndexOf(10, lineEnd - 1); i >= 0; i = lineEnd > 0 ? block.lastIndexOf(10, lineEnd - 1) : -1) {
+      const text = parts.length > 0 ? Buffer.concat([block.subarray(i + 1, lineEnd), ...parts]) : block.subarray(i + 1, lineEnd);
+      parts = [];
+      if (text.length > 0) batch.push({ text: stripCr(text.toString('utf8')), file: f.file, pos: pos + i + 1, gzip: false });
       lineEnd = i;
     }
-    carry = data.subarray(0, lineEnd);
+    if (lineEnd > 0) parts.unshift(block.subarray(0, lineEnd));
     if (batch.length > 0) yield batch;
   }
-  if (carry && carry.length > 0) yield [{ text: stripCr(carry.toString('utf8')), file: f.file, pos: 0, gzip: false }];
+  if (parts.length > 0) yield [{ text: stripCr(Buffer.concat(parts).toString('utf8')), file: f.file, pos: 0, gzip: false }];
 }
 
-/** A gzip stream failed: the data is broken (truncated, corrupt), as opposed to the file being unreadable. */
-export function isGzipDataError(err: unknown): boolean {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  return typeof code === 'string' && code.startsWith('Z_');
-}
-
-/** Every line of a gzip file, numbered from 1. Counts compressed bytes read. */
+/**
+ * Every line of a gzip file, numbered from 1. Counts compressed bytes read. A truncated or corrupt file, or one
+ * with garbage appended, gives every line that decodes and is counted as damaged (once per query, however many
+ * passes read it).
+ */
 export async function* forwardGzip(f: OpenedFile, ctx: ReadContext): AsyncGenerator<LineBatch> {
-  const raw = f.fh.createReadStream({ start: 0, autoClose: false, highWaterMark: READ_CHUNK });
-  raw.on('data', (c: Buffer | string) => {
-    ctx.stats.bytesRead += typeof c === 'string' ? Buffer.byteLength(c) : c.length;
-  });
-  const gunzip = zlib.createGunzip({ chunkSize: READ_CHUNK });
-  raw.on('error', (err) => gunzip.destroy(err));
-  raw.pipe(gunzip);
+  const chunks = gunzipFile(f.fh, f.size, (n) => (ctx.stats.bytesRead += n));
   let lineNo = 0;
-  let carry: Buffer | undefined;
-  try {
-    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
-      throwIfAborted(ctx);
-      const data = carry ? Buffer.concat([carry, chunk]) : chunk;
-      const batch: LineBatch = [];
-      let lineStart = 0;
-      for (let nl = data.indexOf(10, 0); nl >= 0; nl = data.indexOf(10, lineStart)) {
-        lineNo += 1;
-        if (nl > lineStart) batch.push({ text: stripCr(data.toString('utf8', lineStart, nl)), file: f.file, pos: lineNo, gzip: true });
-        lineStart = nl + 1;
-      }
-      carry = lineStart < data.length ? data.subarray(lineStart) : undefined;
-      if (batch.length > 0) yield batch;
+  let parts: Buffer[] = [];
+  for (;;) {
+    throwIfAborted(ctx);
+    const r = await chunks.next();
+    if (r.done) {
+      if (r.value) recordDamaged(ctx.stats, f.file.rel, r.value.detail);
+      break;
     }
-    if (carry && carry.length > 0) yield [{ text: stripCr(carry.toString('utf8')), file: f.file, pos: lineNo + 1, gzip: true }];
-  } finally {
-    raw.unpipe(gunzip);
-    raw.destroy();
-    gunzip.destroy();
+    const data = r.value;
+    const batch: LineBatch = [];
+    let lineStart = 0;
+    for (let nl = data.indexOf(10, 0); nl >= 0; nl = data.indexOf(10, lineStart)) {
+      lineNo += 1;
+      const text = parts.length > 0 ? Buffer.concat([...parts, data.subarray(lineStart, nl)]) : data.subarray(lineStart, nl);
+      parts = [];
+      if (text.length > 0) batch.push({ text: stripCr(text.toString('utf8')), file: f.file, pos: lineNo, gzip: true });
+      lineStart = nl + 1;
+    }
+    if (lineStart < data.length) parts.push(data.subarray(lineStart));
+    if (batch.length > 0) yield batch;
   }
+  if (parts.length > 0) yield [{ text: stripCr(Buffer.concat(parts).toString('utf8')), file: f.file, pos: lineNo + 1, gzip: true }];
 }
 
 /**

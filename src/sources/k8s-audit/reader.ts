@@ -1,4 +1,6 @@
 import { SortOrder, SourceError, recordMalformed, type AuditEvent, type SourceStats, type TimeWindow } from '../../domain';
+import { readFailure } from '../shared/files';
+import { DEFAULT_MAX_RAW_BYTES, capRaw } from '../shared/raw';
 import { RequestAssembler, type KeptRequest, type StageLine } from './assembler';
 import { JITTER_MS, ioError, selectFiles, type AuditFamily, type AuditFile } from './layout';
 import {
@@ -6,7 +8,7 @@ import {
   backwardPlain,
   forwardGzip,
   forwardPlain,
-  isGzipDataError,
+  LineDisorder,
   lineWhere,
   openAuditFile,
   seekLines,
@@ -36,6 +38,8 @@ export interface ReadOptions {
   jitterMs: number;
   maxPending: number;
   gzipSliceBytes: number;
+  /** a request line longer than this keeps its fields, and its raw is cut and marked */
+  maxRawBytes: number;
 }
 
 export const DEFAULT_READ_OPTIONS: ReadOptions = {
@@ -43,6 +47,7 @@ export const DEFAULT_READ_OPTIONS: ReadOptions = {
   jitterMs: JITTER_MS,
   maxPending: MAX_PENDING,
   gzipSliceBytes: GZIP_SLICE_BYTES,
+  maxRawBytes: DEFAULT_MAX_RAW_BYTES,
 };
 
 /** The stage times a window needs: requests received in it, and their stages up to the lookahead after. */
@@ -67,26 +72,31 @@ export function planFamilies(families: readonly AuditFamily[], window: TimeWindo
 /** The lines of one family's selected files, in stage order or its reverse, starting near the window. */
 async function* familyLines(files: readonly AuditFile[], order: SortOrder, range: { lowMs: number; highMs: number }, o: ReadOptions, ctx: ReadContext): AsyncGenerator<LineBatch> {
   for (const file of files) {
-    const opened = await openAuditFile(file, ctx);
+    let opened;
+    try {
+      opened = await openAuditFile(file, ctx);
+    } catch (err) {
+      // one file that cannot be opened costs only itself: it is named, and the family is read on
+      if (err instanceof SourceError && err.code !== 'ABORTED' && readFailure(err.cause, ctx.stats, file.rel)) continue;
+      throw err;
+    }
     ctx.stats.partitionsRead += 1;
     try {
       if (order === SortOrder.OLDEST_FIRST) {
         if (opened.gzip) {
           yield* forwardGzip(opened, ctx);
         } else {
-          const { lo } = await seekLines(opened, range.lowMs, false, ctx);
+          const { lo } = await seekLines(opened, range.lowMs, false, ctx, o.jitterMs);
           yield* forwardPlain(opened, lo, ctx);
         }
       } else if (opened.gzip) {
         yield* backwardGzip(opened, range.lowMs, range.highMs, o.gzipSliceBytes, ctx);
       } else {
-        const { hi } = await seekLines(opened, range.highMs, true, ctx);
+        const { hi } = await seekLines(opened, range.highMs, true, ctx, o.jitterMs);
         yield* backwardPlain(opened, hi, ctx);
       }
     } catch (err) {
-      // a truncated or corrupt gzip (a backup still being compressed, a bad copy): what was read stands
-      if (!isGzipDataError(err)) throw ioError(err, opened.file.abs, ctx.sourceId);
-      recordMalformed(ctx.stats, opened.file.rel, `gzip data broken, rest of file skipped: ${(err as Error).message}`);
+      if (err instanceof SourceError || !readFailure(err, ctx.stats, opened.file.rel)) throw err instanceof SourceError ? err : ioError(err, opened.file.abs, ctx.sourceId);
     } finally {
       await opened.fh.close().catch(() => undefined);
     }
@@ -110,20 +120,26 @@ function throwIfAborted(ctx: ReadContext): void {
   if (ctx.signal.aborted) throw new SourceError('ABORTED', 'the query was cancelled', ctx.sourceId);
 }
 
-/** Reads one line into the assembler; a line that is not a stage of a request is counted as malformed. */
-function take(line: AuditLine, assembler: RequestAssembler, stats: SourceStats): 'stop' | undefined {
+/** A line's times, and its request's identity when it could be read without parsing the whole line. */
+interface LineInfo {
+  line: AuditLine;
+  stageMs: number;
+  receivedMs: number;
+  /** the stage to offer; undefined when the line cannot change the answer (its request is outside the window) */
+  stage?: StageLine;
+}
+
+/** Reads a line's times (by substring when it can, else parsed); undefined, counted as malformed, when it is not a stage line. */
+function readLine(line: AuditLine, assembler: RequestAssembler, stats: SourceStats): LineInfo | undefined {
   stats.scanned += 1;
   // most lines of a file are outside the window: their times are read without parsing them
   const cheap = cheapLineTimes(line.text);
   if (cheap) {
-    assembler.advance(cheap.stageMs);
-    if (assembler.exhausted) return 'stop';
-    if (!assembler.wants(cheap.receivedMs, cheap.stageMs)) return undefined;
+    if (!assembler.wants(cheap.receivedMs, cheap.stageMs)) return { line, ...cheap };
     // of the stages of a request one is kept: the others need not be parsed at all
     const identity = cheapIdentity(line.text);
     if (identity && STAGES.has(identity.stage)) {
-      assembler.offer({ auditID: identity.auditID, stage: identity.stage, receivedMs: cheap.receivedMs, stageMs: cheap.stageMs, line });
-      return undefined;
+      return { line, ...cheap, stage: { auditID: identity.auditID, stage: identity.stage, receivedMs: cheap.receivedMs, stageMs: cheap.stageMs, line } };
     }
   }
   let parsed: unknown;
@@ -138,23 +154,100 @@ function take(line: AuditLine, assembler: RequestAssembler, stats: SourceStats):
     recordMalformed(stats, lineWhere(line), stage);
     return undefined;
   }
-  if (!cheap) {
-    assembler.advance(stage.stageMs);
+  return { line, stageMs: stage.stageMs, receivedMs: stage.receivedMs, stage };
+}
+
+/**
+ * Feeds one line to the assembler. `advance` says whether its time may move the reading frontier (which decides
+ * when requests are complete and when reading stops): a line out of time order must not.
+ */
+function feed(info: LineInfo, advance: boolean, assembler: RequestAssembler): 'stop' | undefined {
+  if (advance) {
+    assembler.advance(info.stageMs);
     if (assembler.exhausted) return 'stop';
   }
-  assembler.offer(stage);
+  if (info.stage) assembler.offer(info.stage);
   return undefined;
 }
 
+/**
+ * Keeps the reading frontier to the lines that are in time order. The apiserver writes lines in stage-time order
+ * (within a few seconds); a line far out of it (a clock jump, a line dated 1970 or 9999) would otherwise stop the
+ * reading early and cost the rest of the window. A line against the reading direction is fed without moving the
+ * frontier. A line far ahead of it is held until the next line shows whether the clock jumped (the next line
+ * follows it: the frontier moves) or one line was off (the next line comes back: it is fed without moving it).
+ * Lines with an implausible time never move it. Each is counted.
+ */
+class OrderGuard {
+  private last: number | undefined;
+  private held: LineInfo | undefined;
+
+  constructor(
+    private readonly forwards: boolean,
+    private readonly o: ReadOptions,
+    private readonly stats: SourceStats,
+    private readonly disorder: LineDisorder,
+    private readonly now: number,
+  ) {}
+
+  /** Lines in the order to feed them, each with whether it may move the frontier. */
+  *accept(info: LineInfo): Generator<[LineInfo, boolean]> {
+    const t = info.stageMs;
+    if (this.disorder.implausible(this.stats, lineWhere(info.line), t, this.now)) {
+      if (this.last !== undefined) this.disorder.add(lineWhere(info.line), t, this.last);
+      yield [info, false];
+      return;
+    }
+    if (this.held) {
+      const h = this.held;
+      this.held = undefined;
+      if (this.ahead(h.stageMs, t) > this.o.jitterMs) {
+        // the next line came back: the held one was off on its own
+        this.disorder.add(lineWhere(h.line), h.stageMs, t);
+        yield [h, false];
+      } else {
+        this.last = h.stageMs;
+        yield [h, true];
+      }
+    }
+    if (this.last === undefined) {
+      this.last = t;
+      yield [info, true];
+      return;
+    }
+    const step = this.ahead(t, this.last);
+    if (step < -this.o.jitterMs) {
+      this.disorder.add(lineWhere(info.line), t, this.last);
+      yield [info, false];
+    } else if (step > this.o.lookaheadMs + this.o.jitterMs) {
+      this.held = info;
+    } else {
+      if (step > 0) this.last = t;
+      yield [info, true];
+    }
+  }
+
+  /** At the end of the data: a line still held was the last one. */
+  *flush(): Generator<[LineInfo, boolean]> {
+    if (this.held) yield [this.held, true];
+    this.held = undefined;
+  }
+
+  /** how far `a` is ahead of `b` in the reading direction */
+  private ahead(a: number, b: number): number {
+    return this.forwards ? a - b : b - a;
+  }
+}
+
 /** A kept request as its event, or undefined (counted as malformed) when its record cannot be one. */
-function eventOf(kept: KeptRequest, nctx: NormalizeContext, stats: SourceStats): AuditEvent | undefined {
+function eventOf(kept: KeptRequest, nctx: NormalizeContext, stats: SourceStats, maxRawBytes: number): AuditEvent | undefined {
   const record = recordOf(kept);
   if (typeof record === 'string') {
     recordMalformed(stats, lineWhere(kept.line), record);
     return undefined;
   }
   try {
-    return normalizeAuditRecord(record, nctx);
+    return capRaw(normalizeAuditRecord(record, nctx), kept.line.text, kept.line.text.length, maxRawBytes, stats);
   } catch (err) {
     if (!(err instanceof MalformedRecordError)) throw err;
     recordMalformed(stats, lineWhere(kept.line), err.message);
@@ -173,20 +266,30 @@ export async function* familyEvents(files: readonly AuditFile[], window: TimeWin
     maxPending: o.maxPending,
   });
   const range = readRange(window, o);
+  const guard = new OrderGuard(order === SortOrder.OLDEST_FIRST, o, ctx.stats, (ctx.disorder ??= new LineDisorder(ctx.stats, o.jitterMs)), Date.now());
+  const ready = function* (): Generator<AuditEvent> {
+    for (let kept = assembler.nextReady(); kept; kept = assembler.nextReady()) {
+      const event = eventOf(kept, nctx, ctx.stats, o.maxRawBytes);
+      if (event) yield event;
+    }
+  };
   try {
     reading: for await (const batch of familyLines(files, order, range, o, ctx)) {
       for (const line of batch) {
-        const stop = take(line, assembler, ctx.stats);
-        for (let kept = assembler.nextReady(); kept; kept = assembler.nextReady()) {
-          const event = eventOf(kept, nctx, ctx.stats);
-          if (event) yield event;
+        const info = readLine(line, assembler, ctx.stats);
+        if (!info) continue;
+        for (const [next, advance] of guard.accept(info)) {
+          const stop = feed(next, advance, assembler);
+          yield* ready();
+          if (stop) break reading;
         }
-        if (stop) break reading;
       }
       throwIfAborted(ctx);
     }
+    for (const [next, advance] of guard.flush()) feed(next, advance, assembler);
+    yield* ready();
     for (let kept = assembler.nextHeld(); kept; kept = assembler.nextHeld()) {
-      const event = eventOf(kept, nctx, ctx.stats);
+      const event = eventOf(kept, nctx, ctx.stats, o.maxRawBytes);
       if (event) yield event;
     }
   } finally {
@@ -265,6 +368,7 @@ export async function* readEvents(
   const listed = typeof families === 'function' ? await families() : families;
   const { selected, pruned } = planFamilies(listed, window, order, o);
   ctx.stats.partitionsPruned += pruned;
+  ctx.disorder ??= new LineDisorder(ctx.stats, o.jitterMs);
   const streams = selected.filter((files) => files.length > 0).map((files) => familyEvents(files, window, order, nctx, o, ctx));
   const merged = streams.length === 1 ? streams[0] : mergeOrdered(streams, order);
   for await (const event of merged) {
@@ -272,3 +376,4 @@ export async function* readEvents(
     yield event;
   }
 }
+

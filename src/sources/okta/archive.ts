@@ -2,7 +2,10 @@ import * as fs from 'node:fs';
 import {
   SortOrder,
   SourceKind,
+  checkPlausibleTime,
   inWindow,
+  newSourceStats,
+  recordIgnored,
   recordMalformed,
   type AuditEvent,
   type Capabilities,
@@ -12,12 +15,15 @@ import {
   type SourcePlanDetail,
   type SourceQuery,
   type SourceStats,
+  type TimeWindow,
 } from '../../domain';
-import { listFiles } from '../shared/files';
+import { readFailure } from '../shared/files';
+import { capRaw } from '../shared/raw';
 import { throwIfAborted } from '../shared/upstream';
+import { listPartitions, walkArchive } from '../shared/walk';
 import type { OktaArchiveConfig } from './config';
 import { MalformedLogEvent, normalizeLogEvent, type OktaNormalizeContext } from './normalize';
-import { exportFile, fileError, isLogFile, readExportFile, selectFiles, type ExportFile } from './reader';
+import { exportFile, exportLayout, fileError, looksLikeExport, readExportFile, type ExportFile } from './reader';
 import { identityAliases } from './identity';
 
 /**
@@ -51,9 +57,17 @@ export class OktaArchiveSource implements Source {
     this.normalizeCtx = { sourceId: config.id, orgHost: config.orgHost };
   }
 
-  private async exportFiles(): Promise<ExportFile[]> {
+  private get emptyMessage(): string {
+    return `no System Log export files (*.ndjson, *.jsonl, *.json, optionally .gz) under ${this.config.path}`;
+  }
+
+  /** The export files a window needs (every file when `window` is undefined), and how many were pruned by their day. */
+  private async exportFiles(window: TimeWindow | undefined, stats: SourceStats): Promise<{ files: ExportFile[]; pruned: number }> {
     try {
-      return (await listFiles(this.config.path)).filter(isLogFile).map(exportFile);
+      const listing = window
+        ? await listPartitions(this.config.path, exportLayout(window), exportLayout(undefined), stats, this.emptyMessage)
+        : await walkArchive(this.config.path, exportLayout(undefined), stats);
+      return { files: listing.files.map(exportFile), pruned: listing.prunedFiles };
     } catch (err) {
       throw fileError(err, `Okta archive folder ${this.config.path}`, this.id);
     }
@@ -62,8 +76,9 @@ export class OktaArchiveSource implements Source {
   async *events(q: SourceQuery, ctx: SourceCallContext): AsyncGenerator<AuditEvent> {
     const { signal, stats } = ctx;
     throwIfAborted(signal, this.id);
-    const { selected, pruned } = selectFiles(await this.exportFiles(), q.window);
-    stats.partitionsPruned += pruned.length;
+    const { files: selected, pruned } = await this.exportFiles(q.window, stats);
+    stats.partitionsPruned += pruned;
+    const readBefore = stats.partitionsRead;
     const newestFirst = q.order === SortOrder.NEWEST_FIRST;
     const dated = selected.filter((f) => f.day).sort((a, b) => a.day!.getTime() - b.day!.getTime() || (a.rel < b.rel ? -1 : 1));
     if (newestFirst) dated.reverse();
@@ -88,16 +103,25 @@ export class OktaArchiveSource implements Source {
       throwIfAborted(signal, this.id);
       yield undated[u++];
     }
+    // every file was named like an export and none held one (HTML error pages, CSV): the archive is empty
+    if (!stats.empty && pruned === 0 && selected.length > 0 && stats.partitionsRead === readBefore) stats.empty = this.emptyMessage;
   }
 
   /** One file's events inside the window, sorted in the query's order. */
   private async readFile(file: ExportFile, q: SourceQuery, stats: SourceStats, signal: AbortSignal): Promise<AuditEvent[]> {
     throwIfAborted(signal, this.id);
     stats.requests += 1;
-    stats.partitionsRead += 1;
     const events: AuditEvent[] = [];
     try {
-      for await (const record of readExportFile(this.config.path, file.rel, stats, signal)) {
+      const records = readExportFile(this.config.path, file.rel, stats, signal, this.config.maxRawBytes);
+      for (;;) {
+        const r = await records.next();
+        if (r.done) {
+          if (r.value) recordIgnored(stats, file.rel, r.value);
+          else stats.partitionsRead += 1;
+          break;
+        }
+        const record = r.value;
         stats.scanned += 1;
         if ('error' in record) {
           recordMalformed(stats, record.where, record.error);
@@ -105,22 +129,16 @@ export class OktaArchiveSource implements Source {
         }
         try {
           const event = normalizeLogEvent(record.value, this.normalizeCtx);
-          if (inWindow(q.window, event.time)) events.push(event);
+          checkPlausibleTime(stats, event.time.getTime(), record.where);
+          if (inWindow(q.window, event.time)) events.push(capRaw(event, () => record.text ?? JSON.stringify(record.value), record.bytes, this.config.maxRawBytes, stats));
         } catch (err) {
           if (!(err instanceof MalformedLogEvent)) throw err;
           recordMalformed(stats, record.where, err.message);
         }
       }
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      // a corrupt or truncated gzip stream is a broken file, not a broken archive: keep the whole lines it
-      // gave before the damage, count the rest as one malformed record, and read on
-      if (typeof code === 'string' && code.startsWith('Z_')) {
-        stats.scanned += 1;
-        recordMalformed(stats, file.rel, `unreadable gzip data: ${(err as Error).message}`);
-      } else {
-        throw fileError(err, file.rel, this.id);
-      }
+      // one file that cannot be read costs only itself: it is named, and the others are read
+      if (!readFailure(err, stats, file.rel)) throw err;
     }
     throwIfAborted(signal, this.id);
     sortEvents(events, q.order === SortOrder.NEWEST_FIRST);
@@ -128,23 +146,28 @@ export class OktaArchiveSource implements Source {
   }
 
   async plan(q: SourceQuery): Promise<SourcePlanDetail> {
-    const files = await this.exportFiles();
-    const { selected } = selectFiles(files, q.window);
+    const all = await this.exportFiles(undefined, newSourceStats());
+    const { files: selected } = await this.exportFiles(q.window, newSourceStats());
     const undated = selected.filter((f) => !f.day).length;
     const notes = ['no filter is pushed down: every record of the selected files is read and filtered by the engine'];
     if (undated > 0) notes.push(`${undated} file(s) without a YYYY-MM-DD day in the name are read for every window`);
-    return { partitions: selected.map((f) => f.rel), partitionsTotal: files.length, notes };
+    return { partitions: selected.map((f) => f.rel), partitionsTotal: all.files.length, notes };
   }
 
   async health(): Promise<SourceHealth> {
     const checkedAt = this.now();
     try {
       if (!fs.statSync(this.config.path).isDirectory()) return { ok: false, message: `${this.config.path} is not a directory`, checkedAt };
-      const files = await this.exportFiles();
-      if (files.length === 0) {
-        return { ok: false, message: `no System Log export files (*.ndjson, *.jsonl, *.json, optionally .gz) under ${this.config.path}`, checkedAt };
+      const listing = await walkArchive(this.config.path, exportLayout(undefined), newSourceStats());
+      let first: string | undefined;
+      for (const rel of listing.files) {
+        if (await looksLikeExport(this.config.path, rel).catch(() => false)) {
+          first = rel;
+          break;
+        }
       }
-      return { ok: true, message: `${files.length} export file(s) under ${this.config.path}`, checkedAt };
+      if (!first) return { ok: false, message: this.emptyMessage, checkedAt };
+      return { ok: true, message: `System Log export files under ${this.config.path}, e.g. ${first}`, checkedAt };
     } catch (err) {
       return { ok: false, message: `cannot read ${this.config.path}: ${(err as Error).message}`, checkedAt };
     }

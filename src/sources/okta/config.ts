@@ -1,6 +1,7 @@
 import type { ConfigNode } from '../../config/fields';
 import { ConfigError } from '../../config/errors';
 import { COMMON_SOURCE_KEYS } from '../definition';
+import { RAW_LIMIT_KEY, rawLimitOf } from '../shared/raw';
 
 /** Okta's default System Log budget is 50 requests a minute on most plans (20 to 120 by plan). */
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 50;
@@ -25,10 +26,12 @@ export interface OktaArchiveConfig {
   path: string;
   /** the org the export came from, when given: exports do not say it themselves */
   orgHost?: string;
+  /** a record larger than this keeps its fields, and its raw is cut and marked */
+  maxRawBytes: number;
 }
 
 const API_KEYS = ['orgUrl', 'tokenEnv', 'tokenFile', 'authorizationMode', 'clientId', 'privateKeyEnv', 'privateKeyFile', 'keyId', 'rateLimitPerMinute'] as const;
-const ARCHIVE_KEYS = ['path', 'orgUrl'] as const;
+const ARCHIVE_KEYS = ['path', 'orgUrl', RAW_LIMIT_KEY] as const;
 
 export function parseApiConfig(node: ConfigNode, id: string): OktaApiConfig {
   node.allowOnly([...COMMON_SOURCE_KEYS, ...API_KEYS]);
@@ -64,5 +67,5 @@ export function parseArchiveConfig(node: ConfigNode, id: string): OktaArchiveCon
   node.allowOnly([...COMMON_SOURCE_KEYS, ...ARCHIVE_KEYS]);
   const path = node.directory('path');
   const orgUrl = node.has('orgUrl') ? node.url('orgUrl') : undefined;
-  return { id, path, orgHost: orgUrl ? new URL(orgUrl).host : undefined };
+  return { id, path, orgHost: orgUrl ? new URL(orgUrl).host : undefined, maxRawBytes: rawLimitOf(node) };
 }

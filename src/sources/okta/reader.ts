@@ -1,6 +1,8 @@
 import * as path from 'node:path';
-import { SourceError, overlaps, type SourceStats, type TimeWindow } from '../../domain';
-import { readLines, readText } from '../shared/files';
+import { SourceError, newSourceStats, overlaps, type SourceStats, type TimeWindow } from '../../domain';
+import { fileChunks, readLines, readText } from '../shared/files';
+import { jsonList } from '../shared/json';
+import type { ArchiveLayout } from '../shared/walk';
 
 /** Export files: NDJSON (`.ndjson`, `.jsonl`) or a JSON array (`.json`), each optionally gzipped. */
 const LOG_FILE = /\.(ndjson|jsonl|json)(\.gz)?$/i;
@@ -44,8 +46,22 @@ export function selectFiles(files: ExportFile[], window: TimeWindow): { selected
   return { selected, pruned };
 }
 
+export const NOT_AN_EXPORT = 'not a System Log export: *.ndjson, *.jsonl or *.json, optionally .gz';
+
+/** The export folder's layout: any folders; export files by name, those of a day outside `window` pruned. */
+export function exportLayout(window: TimeWindow | undefined): ArchiveLayout {
+  return {
+    folder: () => 'descend',
+    file(rel) {
+      if (!isLogFile(rel)) return { ignore: NOT_AN_EXPORT };
+      if (!window) return 'read';
+      return selectFiles([exportFile(rel)], window).selected.length > 0 ? 'read' : 'prune';
+    },
+  };
+}
+
 /** One record of an export file, or why it could not be read; `where` is `file:line` for error reports. */
-export type ExportRecord = { where: string; value: unknown } | { where: string; error: string };
+export type ExportRecord = { where: string; value: unknown; bytes: number; text?: string } | { where: string; error: string };
 
 function isJsonArrayFile(rel: string): boolean {
   return /\.json(\.gz)?$/i.test(rel);
@@ -59,36 +75,68 @@ function* parseLines(text: string, rel: string): Generator<ExportRecord> {
 function* parseLine(line: string, where: string): Generator<ExportRecord> {
   if (line.trim() === '') return;
   try {
-    yield { where, value: JSON.parse(line) };
+    yield { where, value: JSON.parse(line), bytes: line.length, text: line };
   } catch (err) {
     yield { where, error: `not JSON: ${(err as Error).message}` };
   }
 }
 
+const firstChar = (text: string) => text.trimStart().charAt(0);
+
 /**
- * The records of one export file, in file order. NDJSON is streamed line by line; a `.json` file is parsed whole
- * (a JSON array, or a single LogEvent), and read as NDJSON when it turns out to hold one object per line.
+ * The records of one export file, in file order. NDJSON is streamed line by line; a `.json` file is read whole: a
+ * JSON array (record by record when it is damaged, see `jsonList`), a single LogEvent, or NDJSON after all. Returns
+ * why the file is not an export when its content is neither NDJSON nor a JSON array (an HTML error page saved as
+ * `.json`, a CSV): nothing is yielded then, and the caller counts it as not recognized.
  */
-export async function* readExportFile(root: string, rel: string, stats: SourceStats, signal: AbortSignal): AsyncGenerator<ExportRecord> {
+export async function* readExportFile(root: string, rel: string, stats: SourceStats, signal: AbortSignal, maxRawBytes: number): AsyncGenerator<ExportRecord, string | undefined> {
   const file = path.join(root, rel);
   if (isJsonArrayFile(rel)) {
-    const text = await readText(file, stats);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (err) {
-      if (text.trimStart().startsWith('{')) {
-        yield* parseLines(text, rel);
-        return;
-      }
-      yield { where: rel, error: `neither a JSON array nor NDJSON: ${(err as Error).message}` };
-      return;
+    const text = await readText(file, rel, stats);
+    const first = firstChar(text);
+    if (first === '[') {
+      for await (const r of jsonList(text, rel, stats, { maxRawBytes })) yield 'error' in r ? { where: r.where, error: r.error } : r;
+      return undefined;
     }
-    const records = Array.isArray(parsed) ? parsed : [parsed];
-    for (let i = 0; i < records.length; i++) yield { where: `${rel}[${i}]`, value: records[i] };
-    return;
+    // an empty export (a day without events) is still an export
+    if (first === '') return undefined;
+    if (first !== '{') return notExport(first);
+    let single: unknown;
+    try {
+      single = JSON.parse(text);
+    } catch {
+      // one LogEvent per line
+      yield* parseLines(text, rel);
+      return undefined;
+    }
+    yield { where: rel, value: single, bytes: text.length };
+    return undefined;
   }
-  for await (const { line, lineNo } of readLines(file, stats, signal)) yield* parseLine(line, `${rel}:${lineNo}`);
+  let checked = false;
+  for await (const { line, lineNo } of readLines(file, rel, stats, signal)) {
+    if (!checked && line.trim() !== '') {
+      checked = true;
+      const first = firstChar(line);
+      if (first !== '{') return notExport(first);
+    }
+    yield* parseLine(line, `${rel}:${lineNo}`);
+  }
+  return undefined;
+}
+
+/** Whether a file's content starts as an export does: for health, which must not call an HTML page an export. */
+export async function looksLikeExport(root: string, rel: string): Promise<boolean> {
+  const scratch = newSourceStats();
+  for await (const chunk of fileChunks(path.join(root, rel), rel, scratch)) {
+    const first = firstChar(chunk.toString('utf8', 0, Math.min(chunk.length, 4096)));
+    if (first === '') continue;
+    return first === '{' || (first === '[' && isJsonArrayFile(rel));
+  }
+  return true;
+}
+
+function notExport(first: string): string {
+  return `neither NDJSON nor a JSON array (it starts with ${JSON.stringify(first)})`;
 }
 
 /** Filesystem failures as typed errors naming the path. */

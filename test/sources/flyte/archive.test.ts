@@ -134,15 +134,18 @@ describe('flyte archive: reading the exports', () => {
     expect(after.events.map((e) => e.id)).toEqual(['data/development/f1000#succeeded', 'data/development/f1000#started', 'data/development/f1000#created']);
   });
 
-  it('counts a JSON file that is no export as malformed each time it is read', async () => {
+  it('reports a JSON file that is no export as not recognized, and a cut one as damaged, each time it is read', async () => {
     fs.writeFileSync(path.join(root, 'notes.json'), JSON.stringify({ owner: 'platform-team' }));
     fs.writeFileSync(path.join(root, 'truncated.json'), '[{"id": {"project": "ml"');
     for (let i = 0; i < 2; i++) {
       const { events, stats } = await collect(source, q());
       expect(events.length).toBe(expectedIn(ALL_SPECS, DAY).length);
-      expect(stats.malformed).toBe(3);
-      expect(stats.malformedSamples.join('\n')).toContain('notes.json: neither a uctl execution list');
-      expect(stats.malformedSamples.join('\n')).toContain('truncated.json:');
+      // the broken entry of executions.json
+      expect(stats.malformed).toBe(1);
+      expect(stats.partitionsIgnored).toBe(1);
+      expect(stats.ignoredSamples).toEqual([expect.stringMatching(/^notes\.json \(neither a uctl execution list/)]);
+      expect(stats.partitionsDamaged).toBe(1);
+      expect(stats.damagedSamples).toEqual([expect.stringMatching(/^truncated\.json: the document is cut short inside record 0/)]);
     }
   });
 
@@ -162,7 +165,7 @@ describe('flyte archive: reading the exports', () => {
     try {
       const bad = await archiveSource(empty).health();
       expect(bad.ok).toBe(false);
-      expect(bad.message).toContain('no execution files');
+      expect(bad.message).toContain('no Flyte execution exports');
     } finally {
       fs.rmSync(empty, { recursive: true });
     }

@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_RAW_BYTES } from '../../../src/sources/shared/raw';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConfigNode } from '../../../src/config/fields';
@@ -33,7 +34,7 @@ function query(window = DAY_WINDOW, order = SortOrder.OLDEST_FIRST, pageSizeHint
 }
 
 function archive(root: string, logs: readonly (typeof ALL_LOGS)[number][] = ALL_LOGS, includeGke = true): GcpAuditArchiveSource {
-  return new GcpAuditArchiveSource('gcp-archive', { path: root, logs: [...logs], includeGke }, testDeps());
+  return new GcpAuditArchiveSource('gcp-archive', { path: root, logs: [...logs], includeGke, maxRawBytes: DEFAULT_MAX_RAW_BYTES }, testDeps());
 }
 
 /** The archive every test reads: the data set in reverse (a sink does not sort), plus odd files and lines. */

@@ -135,7 +135,7 @@ describe('okta archive', () => {
     expect(events[3].raw).toEqual(d);
   });
 
-  it('counts a truncated gzip file as malformed, keeps what it could decode, and reads the other files', async () => {
+  it('counts a truncated gzip file as damaged, keeps what it could decode, and reads the other files', async () => {
     const root = tempRoot();
     const good = eventSeries('2026-03-14T01:00:00.000Z', 3, 60_000);
     fs.writeFileSync(path.join(root, 'system-log-2026-03-14.ndjson'), ndjson(good));
@@ -149,8 +149,11 @@ describe('okta archive', () => {
     const prefix = ids.slice(0, -3);
     expect(prefix.length).toBeLessThan(lost.length);
     expect(prefix).toEqual(lost.slice(0, prefix.length).map((e) => e.uuid));
+    expect(stats.partitionsDamaged).toBe(1);
+    expect(stats.damagedSamples[0]).toMatch(/^system-log-2026-03-13\.ndjson\.gz: truncated gzip/);
+    // the line the cut went through
     expect(stats.malformed).toBe(1);
-    expect(stats.malformedSamples[0]).toMatch(/^system-log-2026-03-13\.ndjson\.gz: unreadable gzip data/);
+    expect(stats.malformedSamples[0]).toMatch(/^system-log-2026-03-13\.ndjson\.gz:\d+: not JSON/);
   });
 
   it('fails with NOT_FOUND when the folder disappears, and reports an empty folder as unhealthy', async () => {
