@@ -77,8 +77,10 @@ export type SourceKind =
 /** How a source answered one page of one query. */
 export type SourceState =
   | 'CLAMPED'
+  | 'EMPTY'
   | 'FAILED'
   | 'OK'
+  | 'PARTIAL'
   | 'THROTTLED'
   | 'TIMED_OUT';
 
