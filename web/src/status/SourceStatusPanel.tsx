@@ -11,7 +11,7 @@ interface Props {
 
 function stateClass(state: string): string {
   if (state === 'OK') return 'ok';
-  if (state === 'CLAMPED') return 'warn';
+  if (state === 'CLAMPED' || state === 'EMPTY' || state === 'PARTIAL') return 'warn';
   return 'bad';
 }
 

@@ -25,14 +25,15 @@ export interface SourceSummary {
   residual: string[];
 }
 
-const SEVERITY: Record<SourceState, number> = { OK: 0, CLAMPED: 1, THROTTLED: 2, TIMED_OUT: 3, FAILED: 4 };
+// EMPTY and CLAMPED answered what there was; PARTIAL could not read some of an archive; the rest did not answer fully
+const SEVERITY: Record<SourceState, number> = { OK: 0, EMPTY: 1, CLAMPED: 1, PARTIAL: 2, THROTTLED: 3, TIMED_OUT: 4, FAILED: 5 };
 
 export function isIncomplete(state: SourceState): boolean {
   return state === 'FAILED' || state === 'TIMED_OUT' || state === 'THROTTLED';
 }
 
 export function isWorse(a: SourceState, b: SourceState): boolean {
-  return (SEVERITY[a] ?? 5) > (SEVERITY[b] ?? 5);
+  return (SEVERITY[a] ?? 6) > (SEVERITY[b] ?? 6);
 }
 
 /** Folds each page's statuses (in page order) into one summary per source, in the order the server lists them. */
