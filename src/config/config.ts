@@ -54,6 +54,8 @@ export interface QueryConfig {
   deadlineMs: number;
   /** the first signs new cursors, all are accepted (rotation) */
   cursorSecrets: string[];
+  /** the longest a page waits for one source's next event before going on without it */
+  sourceTimeoutMs: number;
   /** false when the secret was made up at start-up: cursors then die with the process */
   cursorSecretConfigured: boolean;
 }

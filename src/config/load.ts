@@ -39,8 +39,14 @@ export function configFromDocument(doc: unknown, origin: string, deps: SourceDep
   const sources = buildSources(entries, deps);
 
   const query = root.child('query');
-  query?.allowOnly(['deadlineMs', 'cursorSecretEnv', 'cursorSecretFile', 'cursorSecrets']);
+  query?.allowOnly(['deadlineMs', 'sourceTimeoutMs', 'cursorSecretEnv', 'cursorSecretFile', 'cursorSecrets']);
   const cursor = parseCursorSecrets(query, env);
+  const deadlineMs = query?.number('deadlineMs', 30_000, { min: 100, max: 600_000, integer: true }) ?? 30_000;
+  // a source's budget must leave the page time to go on without it
+  const sourceTimeoutMs = query?.number('sourceTimeoutMs', Math.min(10_000, Math.floor(deadlineMs / 3)), { min: 50, integer: true }) ?? Math.min(10_000, Math.floor(deadlineMs / 3));
+  if (sourceTimeoutMs >= deadlineMs) {
+    throw new ConfigError('query.sourceTimeoutMs', `must be shorter than query.deadlineMs (${deadlineMs}), so that a page can go on without a silent source; got ${sourceTimeoutMs}`);
+  }
   return {
     origin,
     sources,
@@ -48,7 +54,8 @@ export function configFromDocument(doc: unknown, origin: string, deps: SourceDep
     limits: parseLimitsConfig(root.child('limits')),
     logging: parseLoggingConfig(root.child('logging'), env),
     query: {
-      deadlineMs: query?.number('deadlineMs', 30_000, { min: 100, max: 600_000, integer: true }) ?? 30_000,
+      deadlineMs,
+      sourceTimeoutMs,
       cursorSecrets: cursor.secrets,
       cursorSecretConfigured: cursor.configured,
     },

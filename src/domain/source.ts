@@ -152,6 +152,12 @@ export function recordUnreadable(stats: SourceStats, where: string, reason: stri
 export interface SourceCallContext {
   signal: AbortSignal;
   stats: SourceStats;
+  /**
+   * How much longer the caller waits for the source's next event (the engine's per-source budget, within the page's
+   * deadline); undefined: no limit but the signal. A wait the upstream asks for that does not fit (a throttling
+   * reply's reset an hour away) is not taken: the call fails THROTTLED at once.
+   */
+  remainingMs?: () => number;
 }
 
 /** How a source would run a query, for `explain`, computed without reading any event. */
@@ -229,10 +235,21 @@ export class SourceError extends Error {
 
 /** A token bucket shared by every source calling the same upstream scope. */
 export interface RateLimiter {
-  /** resolves when a request may be sent; rejects if `signal` aborts first */
-  acquire(signal: AbortSignal): Promise<void>;
+  /**
+   * resolves when a request may be sent; rejects if `signal` aborts first, or with `RateLimitWait` at once when the
+   * request could not be sent within `maxWaitMs`
+   */
+  acquire(signal: AbortSignal, maxWaitMs?: number): Promise<void>;
   /** the upstream said slow down: nobody in this scope sends before `untilMs` (epoch ms) */
   pauseUntil(untilMs: number): void;
+}
+
+/** A rate limiter's refusal to wait longer than the caller can: nothing could be sent before `untilMs`. */
+export class RateLimitWait extends Error {
+  constructor(readonly untilMs: number) {
+    super(`no request can be sent before ${new Date(untilMs).toISOString()}`);
+    this.name = 'RateLimitWait';
+  }
 }
 
 export interface LimiterRegistry {

@@ -3,25 +3,20 @@ import {
   AuditgraphError,
   ErrorCode,
   SortOrder,
-  SourceError,
   SourceState,
-  newSourceStats,
   type AuditEvent,
   type EventFilter,
   type Source,
-  type SourceCallContext,
   type SourceQuery,
-  type SourceStats,
   type SourceStatus,
   type TimeWindow,
 } from '../domain';
-import { compareKeys, CursorCodec, queryDigest, type EventKey } from './cursor';
-import { resolveTies, type IdConflict, type TieMember } from './dedup';
+import type { QueryBudget } from './budget';
+import { compareKeys, CursorCodec, queryDigest, type CursorState, type EventKey, type SourcePosition } from './cursor';
+import type { IdConflict } from './dedup';
 import { Heap } from '../lib/heap';
-import { matches } from './match';
 import { planSource, selectSources, type IdentitySearch, type SourcePlan } from './planner';
-import { reversedBySlices } from './reverse';
-import { stateFromStats, statsNotes } from './status';
+import { orderedMatches, SourceRun, type EventMatcher, type Matched } from './run';
 import { resolveWindow, type TimeWindowRequest } from './window';
 
 export const MAX_PAGE_SIZE = 1000;
@@ -45,9 +40,15 @@ export interface EventsRequest {
    * have its own `identity` then.
    */
   identity?: IdentitySearch;
+  /**
+   * One deadline and one memory of silent sources for several queries that answer one question (identity
+   * discovery's rounds, a run's discovery and timeline): the page ends by the budget's deadline at the latest, and
+   * a source that timed out in an earlier query of the budget is left out.
+   */
+  budget?: QueryBudget;
 }
 
-export type EventMatcher = (event: AuditEvent) => string[] | null;
+export type { EventMatcher };
 
 export interface EventEdge {
   event: AuditEvent;
@@ -64,7 +65,14 @@ export type { IdConflict };
 
 export interface EventsPage {
   edges: EventEdge[];
+  /** whether the sources that answer have more (a source left out of this page does not count) */
   hasNextPage: boolean;
+  /**
+   * false when a selected source did not contribute fully: it was cut from this page's merge (failed, throttled,
+   * silent past its budget), left out, or is still behind where the page ends. true means this page and the pages
+   * before it on the same cursor hold every event of every selected source up to the page's end.
+   */
+  complete: boolean;
   startCursor?: string;
   endCursor?: string;
   window: TimeWindow;
@@ -87,8 +95,16 @@ export interface QueryExplain {
 }
 
 export interface EngineOptions {
-  /** the longest a page may take; sources still running then are reported TIMED_OUT (default 30 s) */
+  /**
+   * the longest a page may take (default 30 s): the page then ends with what the merge holds, its sources not
+   * blamed (hasNextPage says more is to come)
+   */
   deadlineMs?: number;
+  /**
+   * the longest the merge waits for one source's next event (default 10 s, or a third of a shorter deadline): a
+   * source silent that long is cut from the page, reported TIMED_OUT, and the others go on without it
+   */
+  sourceTimeoutMs?: number;
   /** the secret cursors are signed with (several: the first signs, all verify); every replica must share them */
   cursorSecret: string | readonly string[];
   now?: () => Date;
@@ -96,163 +112,14 @@ export interface EngineOptions {
   expandIdentity?: (values: string[]) => string[];
 }
 
-const MAX_CONFLICT_SAMPLES = 5;
+/** pages in a row on which a source may time out before the cursor's later pages leave it out */
+export const MAX_TIMEOUT_STRIKES = 2;
 
-/** One source's part in one page: its stream, its counters and how it ended. */
-export class SourceRun {
-  readonly stats: SourceStats = newSourceStats();
-  readonly started = performance.now();
-  ended?: number;
-  state = SourceState.OK;
-  message?: string;
-  matched = 0;
-  returned = 0;
-  duplicates = 0;
-  idConflicts = 0;
-  readonly conflictSamples: string[] = [];
-  iterator?: AsyncIterator<Matched>;
+const at = (key: EventKey | undefined) => (key ? new Date(key.time).toISOString() : 'the window start');
+const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 
-  constructor(readonly plan: SourcePlan) {
-    if (plan.clamped) {
-      this.state = SourceState.CLAMPED;
-      this.message = plan.clamped;
-    } else if (plan.skipped) {
-      this.message = plan.skipped;
-    }
-  }
-
-  get failed(): boolean {
-    return this.state === SourceState.FAILED || this.state === SourceState.TIMED_OUT || this.state === SourceState.THROTTLED;
-  }
-
-  fail(err: unknown, deadlineHit: boolean, deadlineMs: number): void {
-    if (this.failed) return;
-    if (deadlineHit) {
-      this.state = SourceState.TIMED_OUT;
-      this.message = `no complete answer within the query deadline (${deadlineMs} ms)`;
-    } else if (err instanceof SourceError && err.code === 'THROTTLED') {
-      this.state = SourceState.THROTTLED;
-      this.message = err.message;
-    } else {
-      this.state = SourceState.FAILED;
-      this.message = err instanceof SourceError ? `${err.code}: ${err.message}` : `INTERNAL: ${(err as Error)?.message ?? String(err)}`;
-    }
-    this.finish();
-  }
-
-  finish(): void {
-    this.ended ??= performance.now();
-  }
-
-  /** Counts what was merged into an event that goes into the page (so a page boundary never counts it twice). */
-  returnedOne(item: Matched): void {
-    this.returned += 1;
-    this.duplicates += item.duplicates;
-    if (item.conflict) {
-      this.idConflicts += 1;
-      const sample = `${item.event.id} at ${item.event.time.toISOString()} (${item.conflict.records} records)`;
-      if (this.conflictSamples.length < MAX_CONFLICT_SAMPLES && !this.conflictSamples.includes(sample)) this.conflictSamples.push(sample);
-    }
-  }
-
-  status(): SourceStatus {
-    const s = this.plan.source;
-    const st = this.stats;
-    const notes = statsNotes(st);
-    if (this.idConflicts > 0) {
-      notes.push(
-        `${this.idConflicts} event(s) of this page share their id and time with a different record of this source: each is returned as its own edge (EventEdge.idConflict), none was dropped: ${this.conflictSamples.join('; ')}${this.conflictSamples.length === MAX_CONFLICT_SAMPLES ? '; …' : ''}`,
-      );
-    }
-    if (this.plan.orderNote) notes.push(this.plan.orderNote);
-    const state = stateFromStats(this.state, st);
-    const message = [this.message, ...notes].filter(Boolean).join(' | ') || undefined;
-    return {
-      sourceId: s.id,
-      sourceType: s.type,
-      kind: s.kind,
-      mode: s.mode,
-      state,
-      message,
-      window: this.plan.window ?? undefined,
-      requests: this.stats.requests,
-      eventsScanned: this.stats.scanned,
-      eventsMatched: this.matched,
-      eventsReturned: this.returned,
-      malformed: this.stats.malformed,
-      malformedSamples: this.stats.malformedSamples,
-      throttled: this.stats.throttled,
-      bytesRead: this.stats.bytesRead,
-      partitionsRead: this.stats.partitionsRead,
-      partitionsPruned: this.stats.partitionsPruned,
-      duplicates: this.duplicates + this.stats.duplicates,
-      idConflicts: this.idConflicts + this.stats.idConflicts,
-      partitionsIgnored: st.partitionsIgnored,
-      partitionsDamaged: st.partitionsDamaged,
-      partitionsUnreadable: st.partitionsUnreadable,
-      rawTruncated: st.rawTruncated,
-      durationMs: Math.round(((this.ended ?? performance.now()) - this.started) * 100) / 100,
-      pushedDown: this.plan.pushedDown,
-      residual: this.plan.residual,
-    };
-  }
-}
-
-/**
- * One distinct record of a source after the cursor's key that matches the local part of the filter, in the
- * merge order, with why it belongs (when the request has a matcher) and what was merged into it.
- */
-interface Matched extends TieMember {
-  evidence: string[];
-}
-
-const NO_EVIDENCE: string[] = [];
-
-/**
- * The source's events in `order`, each tie group (one millisecond) resolved into distinct records ordered by key
- * (so the merge order is total), after the cursor's key, matching the local part of the filter.
- */
-async function* orderedMatches(
-  run: SourceRun,
-  q: SourceQuery,
-  ctx: SourceCallContext,
-  filter: EventFilter,
-  after: EventKey | undefined,
-  match: EventMatcher | undefined,
-): AsyncGenerator<Matched> {
-  const { plan } = run;
-  const upstream = plan.nativeOrder ? plan.source.events(q, ctx) : reversedBySlices(plan.source, q, ctx);
-  let group: AuditEvent[] = [];
-  let groupTime = Number.NaN;
-  function* flush(): Generator<Matched> {
-    if (group.length === 0) return;
-    for (const member of resolveTies(group, q.order)) {
-      if (after && compareKeys(member.key, after, q.order) <= 0) continue;
-      if (!matches(member.event, filter, plan.localFields)) continue;
-      const evidence = match ? match(member.event) : NO_EVIDENCE;
-      if (!evidence) continue;
-      run.matched += 1;
-      yield { ...member, evidence };
-    }
-  }
-  try {
-    for await (const e of upstream) {
-      const t = e.time.getTime();
-      if (t !== groupTime) {
-        yield* flush();
-        group = [];
-        groupTime = t;
-      }
-      group.push(e);
-    }
-  } catch (err) {
-    // what the source gave before it failed still counts (the status says it failed); its last group may be
-    // incomplete, but a later page re-reads it whole from the cursor's key
-    yield* flush();
-    throw err;
-  }
-  yield* flush();
-}
+/** What a wait for one source's next event came to. */
+type Step = { kind: 'item'; item: Matched } | { kind: 'done' } | { kind: 'error'; err: unknown } | { kind: 'silent' } | { kind: 'over' };
 
 function validateFilter(filter: EventFilter): void {
   const lists: (keyof EventFilter)[] = ['sources', 'identity', 'runId', 'action', 'sourceIp'];
@@ -272,6 +139,7 @@ function validateFilter(filter: EventFilter): void {
 export class QueryEngine {
   private readonly cursors: CursorCodec;
   readonly deadlineMs: number;
+  readonly sourceTimeoutMs: number;
   private readonly now: () => Date;
   private readonly expandIdentity: (values: string[]) => string[];
 
@@ -281,6 +149,8 @@ export class QueryEngine {
   ) {
     this.cursors = new CursorCodec(opts.cursorSecret);
     this.deadlineMs = opts.deadlineMs ?? 30_000;
+    // a source's budget must leave the page time to go on without it
+    this.sourceTimeoutMs = Math.min(opts.sourceTimeoutMs ?? Math.min(10_000, this.deadlineMs / 3), this.deadlineMs);
     this.now = opts.now ?? (() => new Date());
     this.expandIdentity = opts.expandIdentity ?? ((v) => v);
   }
@@ -332,7 +202,8 @@ export class QueryEngine {
     const sources = await Promise.all(
       plans.map(async (plan): Promise<SourceExplain> => {
         if (!plan.window) return { plan, notes: [plan.clamped ?? plan.skipped ?? 'not queried'] };
-        const q: SourceQuery = { window: narrow(plan.window, cursor?.key, order), order: plan.nativeOrder ? order : plan.source.capabilities.orders[0], filter: plan.pushed, pageSizeHint: first + 1 };
+        const start = cursor?.behind?.[plan.source.id] ? cursor.behind[plan.source.id].key : cursor?.key;
+        const q: SourceQuery = { window: narrow(plan.window, start, order), order: plan.nativeOrder ? order : plan.source.capabilities.orders[0], filter: plan.pushed, pageSizeHint: first + 1 };
         const detail = await plan.source.plan(q);
         const notes = [...detail.notes];
         if (plan.clamped) notes.unshift(plan.clamped);
@@ -343,100 +214,204 @@ export class QueryEngine {
     return { window, order, sources };
   }
 
+  /**
+   * One page. Every selected source is asked at once, from its own position (the cursor's key, or where it stood
+   * when an earlier page went on without it), and their ordered streams are merged. The merge waits at most
+   * `sourceTimeoutMs` for any one source's next event: a source silent that long, or failing, is cut from the rest
+   * of the page and the others fill it in order. The cursor remembers where each cut source stood, so the next
+   * page asks it again from there (nothing of it is lost; its missed events come first on that page), until it has
+   * timed out on MAX_TIMEOUT_STRIKES pages in a row: later pages then leave it out, and say so.
+   */
   async events(req: EventsRequest, signal?: AbortSignal): Promise<EventsPage> {
     const { filter, order, first, digest, cursor, window, plans } = this.prepare(req);
-    const controller = new AbortController();
-    let deadlineHit = false;
-    const timer = setTimeout(() => {
-      deadlineHit = true;
-      controller.abort(new Error('deadline'));
-    }, this.deadlineMs);
-    const onClientAbort = () => controller.abort(signal?.reason);
+    const pageStart = Date.now();
+    const deadlineAt = Math.min(pageStart + this.deadlineMs, req.budget?.deadlineAt ?? Infinity);
+    // the page ends (by its deadline, or the caller went away): the merge stops with what it holds
+    const pageOver = new AbortController();
+    const timer = setTimeout(() => pageOver.abort(new Error('deadline')), Math.max(0, deadlineAt - pageStart));
+    const onClientAbort = () => pageOver.abort(signal?.reason);
+    if (signal?.aborted) onClientAbort();
     signal?.addEventListener('abort', onClientAbort, { once: true });
-    const aborted = new Promise<'aborted'>((resolve) => controller.signal.addEventListener('abort', () => resolve('aborted'), { once: true }));
+    const over = new Promise<Step>((resolve) => pageOver.signal.addEventListener('abort', () => resolve({ kind: 'over' }), { once: true }));
 
-    const runs = plans.map((p) => new SourceRun(p));
+    const runs = plans.map((plan) => {
+      const behind = cursor?.behind?.[plan.source.id];
+      return new SourceRun(plan, behind, behind ? behind.key : cursor?.key);
+    });
     const heap = new Heap<{ item: Matched; run: SourceRun }>((a, b) => compareKeys(a.item.key, b.item.key, order) < 0);
 
-    const advance = async (run: SourceRun): Promise<void> => {
+    /** Waits for one source's next event, at most its budget; what came is pushed on the heap. */
+    const advance = async (run: SourceRun): Promise<'over' | undefined> => {
       const it = run.iterator;
-      if (!it || run.failed) return;
-      try {
-        const r = await Promise.race([it.next(), aborted]);
-        if (r === 'aborted') {
-          run.fail(undefined, deadlineHit, this.deadlineMs);
-          void it.return?.(undefined)?.catch(() => undefined);
-          return;
-        }
-        if (r.done) {
+      if (!it || !run.active) return undefined;
+      let stall: NodeJS.Timeout | undefined;
+      run.waitUntil = Math.min(Date.now() + this.sourceTimeoutMs, deadlineAt);
+      const silent = new Promise<Step>((resolve) => {
+        stall = setTimeout(() => resolve({ kind: 'silent' }), this.sourceTimeoutMs);
+      });
+      const next = it.next().then(
+        (r): Step => (r.done ? { kind: 'done' } : { kind: 'item', item: r.value }),
+        (err: unknown): Step => ({ kind: 'error', err }),
+      );
+      const step = await Promise.race([next, silent, over]);
+      clearTimeout(stall);
+      run.waitUntil = undefined;
+      switch (step.kind) {
+        case 'item':
+          heap.push({ item: step.item, run });
+          run.head = step.item.key;
+          return undefined;
+        case 'done':
+          run.done = true;
           run.finish();
-          return;
-        }
-        heap.push({ item: r.value, run });
-      } catch (err) {
-        run.fail(err, deadlineHit, this.deadlineMs);
+          return undefined;
+        case 'error':
+          run.failWith(step.err);
+          return undefined;
+        case 'silent':
+          run.cut({
+            state: 'TIMED_OUT',
+            message: `no answer for ${seconds(this.sourceTimeoutMs)} (query.sourceTimeoutMs): left out of this page after ${at(run.position)}; the next page of this cursor asks it again from there`,
+          });
+          return undefined;
+        case 'over':
+          return 'over';
       }
     };
 
-    const edges: EventEdge[] = [];
-    let hasNextPage = false;
-    try {
-      for (const run of runs) {
-        if (!run.plan.window) {
-          run.finish();
-          continue;
-        }
-        const q: SourceQuery = {
-          window: narrow(run.plan.window, cursor?.key, order),
-          order,
-          filter: run.plan.pushed,
-          // the page, one more to know whether there is a next page, one more to close a group of ties
-          pageSizeHint: Math.min(first + 2, run.plan.source.capabilities.pageSize.max),
-        };
-        if (q.window.from.getTime() >= q.window.to.getTime()) {
-          run.finish();
-          continue;
-        }
-        run.iterator = orderedMatches(run, q, { signal: controller.signal, stats: run.stats }, filter, cursor?.key, req.match)[Symbol.asyncIterator]();
+    for (const run of runs) {
+      const source = run.plan.source;
+      const left = this.leftOut(run, req.budget);
+      if (left) {
+        run.leaveOut(left);
+        continue;
       }
-      await Promise.all(runs.map(advance));
-      while (heap.size > 0) {
-        const top = heap.pop()!;
+      if (!run.plan.window) {
+        run.done = true;
+        run.finish();
+        continue;
+      }
+      const q: SourceQuery = {
+        window: narrow(run.plan.window, run.position, order),
+        order,
+        filter: run.plan.pushed,
+        // the page, one more to know whether there is a next page, one more to close a group of ties
+        pageSizeHint: Math.min(first + 2, source.capabilities.pageSize.max),
+      };
+      run.asked = q.window;
+      if (q.window.from.getTime() >= q.window.to.getTime()) {
+        run.done = true;
+        run.finish();
+        continue;
+      }
+      const ctx = { signal: AbortSignal.any([run.controller.signal, pageOver.signal]), stats: run.stats, remainingMs: run.remainingMs };
+      run.iterator = orderedMatches(run, q, ctx, filter, run.position, req.match)[Symbol.asyncIterator]();
+    }
+
+    const edges: EventEdge[] = [];
+    let lastKey: EventKey | undefined;
+    let ended = false;
+    let hasNextPage = false;
+    // the cursor's key is the furthest the answer has reached: the previous key, or the last event of this page when
+    // it is further (a page that starts with a source catching up returns older events first)
+    const keyAfter = (reached: EventKey | undefined) => (reached && (!cursor?.key || compareKeys(reached, cursor.key, order) > 0) ? reached : cursor?.key);
+    const stateAt = (reached: EventKey | undefined, final: boolean): CursorState => this.stateAt(runs, reached, keyAfter(reached), window, digest, order, final);
+    try {
+      ended = (await Promise.all(runs.map(advance))).includes('over');
+      while (!ended && heap.size > 0) {
         if (edges.length === first) {
           hasNextPage = true;
           break;
         }
+        const top = heap.pop()!;
+        top.run.head = undefined;
         top.run.returnedOne(top.item);
         const { event, evidence, duplicates, conflict, key } = top.item;
-        edges.push({ event, evidence, duplicates, ...(conflict ? { idConflict: conflict } : {}), cursor: this.cursors.encode({ key, window, digest }) });
-        await advance(top.run);
+        if (!lastKey || compareKeys(key, lastKey, order) > 0) lastKey = key;
+        edges.push({ event, evidence, duplicates, ...(conflict ? { idConflict: conflict } : {}), cursor: this.cursors.encode(stateAt(lastKey, false)) });
+        ended = (await advance(top.run)) === 'over';
       }
+      // ended by the deadline: whatever a source still holds is for the next page
+      if (ended && (heap.size > 0 || runs.some((r) => r.active))) hasNextPage = true;
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onClientAbort);
-      for (const run of runs) run.finish();
-      if (!controller.signal.aborted) controller.abort(new Error('page complete'));
-      for (const run of runs) void run.iterator?.return?.(undefined)?.catch(() => undefined);
+      for (const run of runs) {
+        run.finish();
+        if (!run.controller.signal.aborted) run.controller.abort(new Error('page complete'));
+        void run.iterator?.return?.(undefined)?.catch(() => undefined);
+      }
     }
 
+    const end = stateAt(lastKey, true);
     const statuses = runs.map((r) => r.status());
+    req.budget?.observe(statuses);
     const queried = runs.filter((r) => r.plan.window);
-    if (edges.length === 0 && queried.length > 0 && queried.every((r) => r.failed)) {
+    if (edges.length === 0 && queried.length > 0 && queried.every((r) => r.miss)) {
       throw new AuditgraphError(
         ErrorCode.ALL_SOURCES_FAILED,
-        `every selected source failed: ${queried.map((r) => `${r.plan.source.id}: ${r.message}`).join('; ')}`,
+        `every selected source failed: ${queried.map((r) => `${r.id}: ${r.miss!.message}`).join('; ')}`,
         { sources: statuses },
       );
     }
+    // a source cut from this page can be asked again through the cursor; an archive that could not read some of
+    // its files (unreadable, or damaged and read up to the damage) cannot, but its answer is short all the same
+    const retryable = runs.some((r) => r.miss) || Object.keys(end.behind ?? {}).length > 0;
+    const lost = statuses.some((s) => s.state === SourceState.PARTIAL || s.partitionsDamaged > 0);
+    const complete = !retryable && !lost;
     return {
       edges,
       hasNextPage,
+      complete,
       startCursor: edges[0]?.cursor,
-      endCursor: edges[edges.length - 1]?.cursor,
+      endCursor: edges.length > 0 || hasNextPage || retryable ? this.cursors.encode(end) : undefined,
       window,
       order,
       statuses,
     };
+  }
+
+  /** Why a source is not asked at all this page, if it is not: the cursor has given up on it, or the request has. */
+  private leftOut(run: SourceRun, budget: QueryBudget | undefined): { state: SourcePosition['state']; message: string } | undefined {
+    const behind = run.behind;
+    if (behind && behind.state === 'TIMED_OUT' && behind.strikes >= MAX_TIMEOUT_STRIKES) {
+      return {
+        state: 'TIMED_OUT',
+        message: `left out: it timed out on ${behind.strikes} pages in a row of this cursor, so its events after ${at(behind.key)} are not in this answer; query it alone (filter.sources) from there, or page again from the start`,
+      };
+    }
+    const why = budget?.unavailable.get(run.id);
+    if (why) return { state: 'TIMED_OUT', message: `left out: it did not answer an earlier query of this request (${why})` };
+    return undefined;
+  }
+
+  /**
+   * The cursor once the merge has returned everything up to `reached`: its key, and every source that is not there
+   * with where it stands. A source cut or left out stands where it stopped; any other has returned everything up to
+   * `reached` (its next event is later), so one that was behind and is catching up stands there. `final`: the page
+   * is over, and a source cut this page keeps its strike even if it lost nothing (so that a silent source is given up
+   * on whichever page it falls silent on).
+   */
+  private stateAt(runs: SourceRun[], reached: EventKey | undefined, key: EventKey | undefined, window: TimeWindow, digest: string, order: SortOrder, final: boolean): CursorState {
+    const behind: Record<string, SourcePosition> = {};
+    for (const run of runs) {
+      if (run.leftOut) {
+        if (run.behind) behind[run.id] = run.behind;
+        else behind[run.id] = { ...(run.position ? { key: run.position } : {}), state: run.miss!.state, strikes: run.miss!.state === 'TIMED_OUT' ? 1 : 0 };
+        continue;
+      }
+      if (run.done && !run.miss) continue;
+      const position = run.positionAt(reached, order);
+      const lagging = key !== undefined && (!position || compareKeys(position, key, order) < 0) && !(run.nextAfter(key, order) && !run.miss);
+      if (run.miss) {
+        if (!lagging && !final) continue;
+        const strikes = run.miss.state === 'TIMED_OUT' ? (run.behind?.state === 'TIMED_OUT' ? run.behind.strikes : 0) + 1 : 0;
+        behind[run.id] = { ...(position ? { key: position } : {}), state: run.miss.state, strikes };
+      } else if (lagging) {
+        behind[run.id] = { ...(position ? { key: position } : {}), state: run.behind?.state ?? 'TIMED_OUT', strikes: 0 };
+      }
+    }
+    return { ...(key ? { key } : {}), window, digest, ...(Object.keys(behind).length > 0 ? { behind } : {}) };
   }
 }
 

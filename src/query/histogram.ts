@@ -2,7 +2,8 @@ import { AuditgraphError, ErrorCode, type AuditEvent, type SourceQuery, type Sou
 import { SortOrder } from '../domain';
 import { resolveTies } from './dedup';
 import { matches } from './match';
-import { SourceRun, type EventsRequest, type QueryEngine } from './engine';
+import type { EventsRequest, QueryEngine } from './engine';
+import { SourceRun } from './run';
 
 export const MAX_BUCKETS = 500;
 /** events read per source before a count stops (and says so): a histogram reads the whole window, pages do not */
@@ -112,13 +113,14 @@ export async function eventHistogram(engine: QueryEngine, req: HistogramRequest,
         }
       }
       flush();
-      if (stopped) run.message = [run.message, stopped].filter(Boolean).join(' | ');
+      if (stopped) run.stats.notes.unshift(stopped);
       run.finish();
     } catch (err) {
       // what the source gave before it failed still counts
       flush();
-      run.fail(err, deadlineHit, engine.deadlineMs);
-      stopped = run.message ?? 'failed';
+      if (deadlineHit) run.cut({ state: 'TIMED_OUT', message: `no complete count within the query deadline (${engine.deadlineMs} ms)` });
+      else run.failWith(err, '');
+      stopped = run.miss?.message ?? 'failed';
     }
     run.returned = series.total;
     // a source clamped to its retention counts only the part of the window it keeps
@@ -132,7 +134,7 @@ export async function eventHistogram(engine: QueryEngine, req: HistogramRequest,
     return { ...series, complete: false, counted: covered && covered.from < covered.to ? covered : null };
   };
 
-  const runs = plans.map((p) => new SourceRun(p));
+  const runs = plans.map((p) => new SourceRun(p, undefined, undefined));
   let series: HistogramSeries[];
   try {
     series = await Promise.all(runs.map(countSource));

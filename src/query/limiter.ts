@@ -1,4 +1,4 @@
-import type { LimiterRegistry, RateLimiter } from '../domain';
+import { RateLimitWait, type LimiterRegistry, type RateLimiter } from '../domain';
 
 /**
  * A token bucket: `requests` tokens refilled evenly over `perMs`, starting full. Waiters are served in
@@ -19,8 +19,9 @@ export class TokenBucket implements RateLimiter {
     this.last = clock();
   }
 
-  acquire(signal: AbortSignal): Promise<void> {
-    const turn = this.queue.then(() => this.take(signal));
+  acquire(signal: AbortSignal, maxWaitMs?: number): Promise<void> {
+    const giveUpAt = maxWaitMs === undefined ? Infinity : this.clock() + maxWaitMs;
+    const turn = this.queue.then(() => this.take(signal, giveUpAt));
     // a waiter that gives up must not block those behind it
     this.queue = turn.catch(() => undefined);
     return turn;
@@ -38,12 +39,13 @@ export class TokenBucket implements RateLimiter {
     this.tokens = Math.min(this.capacity, this.tokens + (elapsed * this.capacity) / this.perMs);
   }
 
-  private async take(signal: AbortSignal): Promise<void> {
+  private async take(signal: AbortSignal, giveUpAt: number): Promise<void> {
     for (;;) {
       if (signal.aborted) throw signal.reason ?? new Error('aborted');
       this.refill();
       const now = this.clock();
       if (now < this.pausedUntil) {
+        if (this.pausedUntil > giveUpAt) throw new RateLimitWait(this.pausedUntil);
         await wait(this.pausedUntil - now, signal);
         continue;
       }
@@ -51,7 +53,9 @@ export class TokenBucket implements RateLimiter {
         this.tokens -= 1;
         return;
       }
-      await wait(Math.ceil(((1 - this.tokens) * this.perMs) / this.capacity), signal);
+      const ms = Math.ceil(((1 - this.tokens) * this.perMs) / this.capacity);
+      if (now + ms > giveUpAt) throw new RateLimitWait(now + ms);
+      await wait(ms, signal);
     }
   }
 }

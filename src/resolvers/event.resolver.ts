@@ -15,6 +15,7 @@ export function toConnection(page: EventsPage): EventConnectionObject {
   return {
     edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: edge.event, evidence: edge.evidence, duplicates: edge.duplicates, idConflict: edge.idConflict })),
     pageInfo: { hasNextPage: page.hasNextPage, startCursor: page.startCursor, endCursor: page.endCursor },
+    complete: page.complete,
     window: page.window,
     order: page.order,
     sources: page.statuses,

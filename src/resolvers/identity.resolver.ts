@@ -30,6 +30,7 @@ export function toIdentityObject(identity: ResolvedIdentity, discovery?: Discove
       oktaLookups: discovery.lookups.okta,
       kubernetesLookups: discovery.lookups.kubernetes,
       truncated: discovery.truncated,
+      timedOut: discovery.timedOut,
       notes: discovery.notes,
     },
     resolved: identity,

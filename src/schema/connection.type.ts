@@ -7,13 +7,16 @@ import { TimeWindowObject } from './window.type';
 
 @ObjectType('PageInfo')
 export class PageInfoObject {
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'whether the sources that answer have more; a source left out of this page does not count (see `complete`)' })
   hasNextPage!: boolean;
 
   @Field(() => String, { nullable: true })
   startCursor?: string;
 
-  @Field(() => String, { nullable: true, description: 'pass as `after` for the next page, with the same window, filter and order' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'pass as `after` for the next page, with the same window, filter and order; it also remembers where each source that did not answer stood, so the next page asks it again from there',
+  })
   endCursor?: string;
 }
 
@@ -51,6 +54,12 @@ export class EventConnectionObject {
 
   @Field(() => PageInfoObject)
   pageInfo!: PageInfoObject;
+
+  @Field(() => Boolean, {
+    description:
+      'false when a selected source did not contribute fully: it failed, was throttled or timed out on this page, was left out, or is still behind where the page ends (see `sources`). true: this page and those before it on the same cursor hold every event of every selected source up to the end of this page. A client paging an export is done when hasNextPage is false and complete is true.',
+  })
+  complete!: boolean;
 
   @Field(() => TimeWindowObject, { description: 'the window resolved on the first page (fixed for every later page)' })
   window!: TimeWindow;

@@ -48,6 +48,9 @@ export class IdentityDiscoveryObject {
   @Field(() => Boolean, { description: 'the event budget ran out: aliases only older events show may be missing' })
   truncated!: boolean;
 
+  @Field(() => Boolean, { description: "the deadline all rounds share (query.deadlineMs) ran out: aliases the rest of the window would show may be missing" })
+  timedOut!: boolean;
+
   @Field(() => [String])
   notes!: string[];
 }

@@ -59,6 +59,7 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
   const notices = [authAtStartup(config.auth, host), ...config.auth.warnings.map((w) => `warning: ${w}`)];
   const engine = new QueryEngine(config.sources, {
     deadlineMs: config.query.deadlineMs,
+    sourceTimeoutMs: config.query.sourceTimeoutMs,
     cursorSecret: config.query.cursorSecrets,
     expandIdentity: (values) => expandIdentities(values, config.identity),
   });

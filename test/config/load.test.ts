@@ -26,7 +26,10 @@ describe('config loading', () => {
     expect(cfg.sources.map((s) => [s.id, s.type, s.mode])).toEqual([['prod-audit', 'k8s-audit', 'file']]);
     expect(cfg.server).toMatchObject({ host: '127.0.0.1', port: 4000, allowedHosts: [], introspection: true });
     expect(cfg.query.deadlineMs).toBe(30_000);
+    expect(cfg.query.sourceTimeoutMs).toBe(10_000);
     expect(cfg.query.cursorSecretConfigured).toBe(false);
+    // a shorter deadline gives each source a third of it
+    expect(configFromDocument({ sources: [k8s], query: { deadlineMs: 6000 } }, 'test', testDeps(), {}).query.sourceTimeoutMs).toBe(2000);
   });
 
   it('takes PORT, HOST and the cursor secret from the environment', () => {
@@ -44,6 +47,7 @@ describe('config loading', () => {
     [{ sources: [{ ...k8s, id: 'bad id!' }] }, 'sources[0].id', 'expected letters'],
     [{ sources: [{ ...k8s, path: path.join(dir, 'missing') }] }, 'sources[0].path', 'does not exist'],
     [{ sources: [k8s], query: { deadlineMs: 5 } }, 'query.deadlineMs', 'at least 100'],
+    [{ sources: [k8s], query: { deadlineMs: 5000, sourceTimeoutMs: 5000 } }, 'query.sourceTimeoutMs', 'must be shorter than query.deadlineMs (5000)'],
     [{ sources: [k8s], query: { cursorSecret: 'inline' } }, 'query.cursorSecret', 'secrets are not written in the config'],
     [{ sources: [k8s], query: { cursorSecretEnv: 'NOPE_NOT_SET' } }, 'query.cursorSecretEnv', 'NOPE_NOT_SET is not set'],
   ])('names the key at fault: %j', (doc, key, expected) => {

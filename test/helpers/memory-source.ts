@@ -31,6 +31,8 @@ export class MemorySource implements Source {
   /** fail after this many events have been yielded */
   failAfter?: number;
   hang = false;
+  /** hang (until aborted) once this many events have been yielded */
+  hangAfter?: number;
   delayMs = 0;
 
   constructor(
@@ -50,6 +52,11 @@ export class MemorySource implements Source {
     };
   }
 
+  /** every event it holds */
+  get records(): readonly AuditEvent[] {
+    return this.data;
+  }
+
   async *events(q: SourceQuery, ctx: SourceCallContext): AsyncGenerator<AuditEvent> {
     this.queries.push(q);
     if (!this.capabilities.orders.includes(q.order)) throw new Error(`engine asked ${this.id} for non-native order ${q.order}`);
@@ -66,6 +73,7 @@ export class MemorySource implements Source {
       if (this.failWith && this.failAfter === undefined) throw this.failWith;
       for (const e of inWindow.slice(offset, offset + pageSize)) {
         if (this.failWith && this.failAfter !== undefined && yielded >= this.failAfter) throw this.failWith;
+        if (this.hangAfter !== undefined && yielded >= this.hangAfter) await new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(new SourceError('ABORTED', 'aborted', this.id))));
         ctx.stats.scanned += 1;
         yielded += 1;
         yield e;

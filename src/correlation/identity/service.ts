@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { AliasKind, SortOrder, SourceState, type Actor, type AuditEvent, type EventFilter, type TimeWindow } from '../../domain';
+import { QueryBudget } from '../../query/budget';
 import type { EventsPage, EventsRequest, QueryEngine } from '../../query/engine';
 import type { SearchAlias } from '../../query/planner';
 import { resolveWindow, type TimeWindowRequest } from '../../query/window';
@@ -29,6 +30,8 @@ export interface DiscoveryReport {
   lookups: LookupCounts;
   /** the event budget ran out: aliases only older events show may be missing */
   truncated: boolean;
+  /** the rounds' shared deadline (query.deadlineMs) ran out before discovery was done */
+  timedOut: boolean;
   notes: string[];
 }
 
@@ -190,10 +193,12 @@ export class IdentityService {
   private async discover(ref: string, windowRequest: TimeWindowRequest): Promise<FoundIdentity | null> {
     const window = resolveWindow(windowRequest, new Date());
     const limits = this.config.discovery;
-    const report: DiscoveryReport = { window, rounds: 0, queries: 0, eventsRead: 0, lookups: { okta: 0, kubernetes: 0 }, truncated: false, notes: [] };
+    const report: DiscoveryReport = { window, rounds: 0, queries: 0, eventsRead: 0, lookups: { okta: 0, kubernetes: 0 }, truncated: false, timedOut: false, notes: [] };
     const queried = new Set<string>();
     const issuanceAsked = new Set<string>();
     const budget = () => limits.maxEvents - report.eventsRead;
+    // every round shares one deadline, and a source silent in one round is not waited for in the next
+    const time = new QueryBudget(this.request.engine.deadlineMs);
 
     const read = async (req: Omit<EventsRequest, 'window' | 'order' | 'first'>): Promise<void> => {
       let after: string | undefined;
@@ -202,7 +207,11 @@ export class IdentityService {
           report.truncated = true;
           return;
         }
-        const page: EventsPage = await this.request.engine.events({ ...req, window, order: SortOrder.NEWEST_FIRST, first: Math.min(PAGE, budget()), after }, this.request.signal);
+        if (time.exhausted) {
+          report.timedOut = true;
+          return;
+        }
+        const page: EventsPage = await this.request.engine.events({ ...req, window, order: SortOrder.NEWEST_FIRST, first: Math.min(PAGE, budget()), after, budget: time }, this.request.signal);
         report.queries += 1;
         report.eventsRead += page.edges.length;
         for (const edge of page.edges) this.graph.observe(edge.event);
@@ -248,12 +257,13 @@ export class IdentityService {
         await this.readIssuance(afterRead, issuanceAsked, read);
         await this.lookUp(afterRead.aliases.map((v) => aliasKey(v.alias)));
       }
-      if (report.truncated) break;
+      if (report.truncated || report.timedOut) break;
     }
     report.lookups = this.lookups.counts;
     const identity = this.resolveRef(ref);
     if (!identity) return null;
-    if (report.truncated) report.notes.push(`discovery stopped after reading ${report.eventsRead} events (identity.discovery.maxEvents): aliases only older events show may be missing`);
+    if (report.timedOut) report.notes.push(`discovery stopped at its deadline (query.deadlineMs, ${this.request.engine.deadlineMs} ms for all its rounds) after reading ${report.eventsRead} events: aliases the rest would show may be missing`);
+    else if (report.truncated) report.notes.push(`discovery stopped after reading ${report.eventsRead} events (identity.discovery.maxEvents): aliases only older events show may be missing`);
     else if (unasked(identity).length > 0) report.notes.push(`discovery stopped after ${report.rounds} rounds (identity.discovery.maxRounds): the last aliases found were not searched for more`);
     for (const v of identity.aliases) report.notes.push(...this.lookups.notesFor(v.alias.value));
     report.notes = [...new Set(report.notes)];

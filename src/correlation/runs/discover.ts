@@ -7,6 +7,7 @@ import {
   type SourceStatus,
   type TimeWindow,
 } from '../../domain';
+import type { QueryBudget } from '../../query/budget';
 import type { EventMatcher, QueryEngine } from '../../query/engine';
 import { isAssumeWebIdentity, actingServiceAccount, linkCredentials, linkPods, shortServiceAccount, type PodLinking } from './analyze';
 import { loadDetail } from './detail';
@@ -25,6 +26,8 @@ import type { OtherPod, RunDetail, RunHandle, RunLinks } from './model';
 export interface DiscoveryDeps {
   engine: QueryEngine;
   signal?: AbortSignal;
+  /** the deadline the run's discovery reads and its timeline share, and the sources found silent on the way */
+  budget?: QueryBudget;
 }
 
 /** Pages of 1000 events each discovery read may take before it stops and says so. */
@@ -41,6 +44,8 @@ interface Read {
   events: AuditEvent[];
   statuses: SourceStatus[];
   truncated: boolean;
+  /** the shared deadline ran out before the read was done */
+  timedOut?: boolean;
   failure?: string;
 }
 
@@ -73,13 +78,14 @@ function addStatus(into: Map<string, SourceStatus>, s: SourceStatus): void {
 }
 
 /** Every event of the window the filter and matcher keep, oldest first, at most MAX_DISCOVERY_PAGES pages. */
-async function readAll(engine: QueryEngine, window: TimeWindow, filter: EventFilter, match: EventMatcher, signal: AbortSignal | undefined): Promise<Read> {
+async function readAll(engine: QueryEngine, window: TimeWindow, filter: EventFilter, match: EventMatcher, deps: DiscoveryDeps): Promise<Read> {
   const events: AuditEvent[] = [];
   const statuses = new Map<string, SourceStatus>();
   let after: string | undefined;
   for (let page = 0; page < MAX_DISCOVERY_PAGES; page++) {
+    if (deps.budget?.exhausted) return { events, statuses: [...statuses.values()], truncated: false, timedOut: true };
     try {
-      const result = await engine.events({ window, filter, order: SortOrder.OLDEST_FIRST, first: 1000, after, scope: 'run-discovery', match }, signal);
+      const result = await engine.events({ window, filter, order: SortOrder.OLDEST_FIRST, first: 1000, after, scope: 'run-discovery', match, budget: deps.budget }, deps.signal);
       for (const s of result.statuses) addStatus(statuses, s);
       events.push(...result.edges.map((e) => e.event));
       if (!result.hasNextPage) return { events, statuses: [...statuses.values()], truncated: false };
@@ -147,11 +153,12 @@ export async function discoverLinks(handle: RunHandle, detail: RunDetail, window
         { from: new Date(window.from.getTime() - POD_LOOKBACK_MS), to: window.to },
         { sources: k8s.map((s) => s.id), action: ['pods.create', 'pods.delete'] },
         (e) => (e.targets.some((t) => t.type === 'pods' && t.namespace !== undefined && namespaces.has(t.namespace)) ? [] : null),
-        deps.signal,
+        deps,
       );
       read.statuses.forEach((s) => addStatus(statuses, s));
       if (read.failure) notes.push(`reading pod creates failed (${read.failure}): service accounts come from the run's spec`);
       if (read.truncated) notes.push(`more than ${MAX_DISCOVERY_PAGES * 1000} pod creates/deletes in the window: only the first were read`);
+      if (read.timedOut) notes.push(`reading pod creates stopped at the run's deadline (query.deadlineMs): pods created later in the window may be missing`);
       podEvents = read.events;
     }
     linking = linkPods(run, detail.pods, podEvents);
@@ -174,14 +181,18 @@ export async function discoverLinks(handle: RunHandle, detail: RunDetail, window
         const account = actingServiceAccount(e, accounts);
         return account && (isAssumeWebIdentity(e) || e.sourceType === 'gcp-audit') ? [] : null;
       },
-      deps.signal,
+      deps,
     );
     read.statuses.forEach((s) => addStatus(statuses, s));
     if (read.failure) notes.push(`reading the service accounts' cloud calls failed (${read.failure}): cloud credentials may be missing`);
     if (read.truncated) notes.push(`more than ${MAX_DISCOVERY_PAGES * 1000} cloud calls by the run's service accounts in the window: only the first were read`);
+    if (read.timedOut) notes.push(`reading the service accounts' cloud calls stopped at the run's deadline (query.deadlineMs): cloud credentials may be missing`);
     ({ credentials, excluded } = linkCredentials(run, linking, read.events));
-    // after a failed read, an absence proves nothing: the failure note says it all
-    for (const sa of read.failure ? [] : linking.serviceAccounts) {
+    // after a failed or unfinished read, an absence proves nothing: the note says it all
+    const silent = read.statuses.filter((s) => s.state !== 'OK' && s.state !== 'CLAMPED');
+    if (silent.length > 0 && !read.failure) notes.push(`${silent.map((s) => `${s.sourceId} ${s.state}`).join(', ')} while reading the service accounts' cloud calls: cloud credentials may be missing, and none is said to be absent`);
+    const partial = read.failure !== undefined || read.timedOut || silent.length > 0;
+    for (const sa of partial ? [] : linking.serviceAccounts) {
       const mine = credentials.filter((c) => c.serviceAccount === sa.username);
       const theirs = excluded.filter((c) => c.serviceAccount === sa.username);
       if (mine.length > 0) continue;

@@ -126,8 +126,9 @@ export async function listRuns(all: readonly FlyteSource[], req: RunsRequest, de
 
   const digest = queryDigest(`runs:${JSON.stringify(filter)}`, req.window, {}, SortOrder.NEWEST_FIRST);
   const cursor = req.after ? deps.cursors.decode(req.after, digest) : undefined;
+  const after = cursor?.key;
   const window = cursor?.window ?? resolveWindow(req.window, deps.now());
-  const asked: TimeWindow = cursor ? { from: window.from, to: new Date(Math.min(window.to.getTime(), cursor.key.time + 1)) } : window;
+  const asked: TimeWindow = after ? { from: window.from, to: new Date(Math.min(window.to.getTime(), after.time + 1)) } : window;
 
   const launchers = filter.launchedBy ? new Set(deps.expandIdentity(filter.launchedBy).map(lower)) : undefined;
   const pushed: FlyteRunFilter = {};
@@ -169,7 +170,7 @@ export async function listRuns(all: readonly FlyteSource[], req: RunsRequest, de
         for await (const run of source.runs.listRuns(asked, pushed, { signal: deps.signal, stats })) {
           if (!keep(run)) continue;
           const key = keyOf(source.id, run);
-          if (cursor && compareKeys(key, cursor.key, SortOrder.NEWEST_FIRST) <= 0) continue;
+          if (after && compareKeys(key, after, SortOrder.NEWEST_FIRST) <= 0) continue;
           matched += 1;
           handles.push({ source, run });
           if (handles.length > 2 * (first + 1)) handles = newest(handles, first + 1);

@@ -1,4 +1,5 @@
 import { AuditgraphError, ErrorCode, SortOrder } from '../../domain';
+import { QueryBudget } from '../../query/budget';
 import { CursorCodec } from '../../query/cursor';
 import { MAX_PAGE_SIZE, type EventsPage, type QueryEngine } from '../../query/engine';
 import { isFlyteSource, type FlyteSource } from '../../sources/flyte/runs';
@@ -34,6 +35,8 @@ export interface TimelineArgs {
 export class RunService {
   private readonly details = new Map<string, Promise<RunDetail>>();
   private readonly linkPasses = new Map<string, Promise<RunLinks>>();
+  /** per run: one deadline for its discovery reads and its timeline page in this request */
+  private readonly budgets = new Map<string, QueryBudget>();
   private readonly now: () => Date;
 
   constructor(private readonly opts: RunServiceOptions) {
@@ -88,6 +91,13 @@ export class RunService {
     });
   }
 
+  private budget(handle: RunHandle): QueryBudget {
+    const key = handleKey(handle);
+    let budget = this.budgets.get(key);
+    if (!budget) this.budgets.set(key, (budget = new QueryBudget(this.opts.engine.deadlineMs)));
+    return budget;
+  }
+
   detail(handle: RunHandle): Promise<RunDetail> {
     const key = handleKey(handle);
     let detail = this.details.get(key);
@@ -107,7 +117,7 @@ export class RunService {
       links = (async () => {
         const detail = await this.detail(handle);
         const { resolved } = runWindow(handle.run, marginMs, this.now());
-        return discoverLinks(handle, detail, resolved, { engine: this.opts.engine, signal: this.opts.signal });
+        return discoverLinks(handle, detail, resolved, { engine: this.opts.engine, signal: this.opts.signal, budget: this.budget(handle) });
       })();
       this.linkPasses.set(key, links);
     }
@@ -141,6 +151,7 @@ export class RunService {
         after: args.after,
         scope: `run:${handle.source.id}:${handle.run.runId}`,
         match,
+        budget: this.budget(handle),
       },
       this.opts.signal,
     );

@@ -19,6 +19,7 @@ export interface ActivityLogClientOptions {
 export interface ActivityLogCall {
   signal: AbortSignal;
   stats: SourceStats;
+  remainingMs?: () => number;
 }
 
 /** The 429 reply, raised inside the pipeline so that `callUpstream` waits and sends the same request again. */
@@ -101,6 +102,7 @@ export class ActivityLogClient {
       sourceId: this.opts.sourceId,
       signal: call.signal,
       stats: call.stats,
+      remainingMs: call.remainingMs,
       limiter: this.opts.limiter,
       throttled: throttleVerdict,
       classify: (err) => this.classify(err, call.signal),

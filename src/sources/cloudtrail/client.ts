@@ -78,6 +78,7 @@ export class CloudTrailApiSource implements Source {
       sourceId: this.id,
       signal: ctx.signal,
       stats: ctx.stats,
+      remainingMs: ctx.remainingMs,
       limiter: this.limiter,
       throttled: throttleVerdict,
       classify: (err) => classifyLookupError(err, this.id, this.config.endpoint ?? this.config.region),

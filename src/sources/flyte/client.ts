@@ -132,6 +132,7 @@ export class FlyteAdminClient {
         sourceId: this.opts.sourceId,
         signal: ctx.signal,
         stats: ctx.stats,
+        remainingMs: ctx.remainingMs,
         limiter: this.opts.limiter,
         throttled: (err) => this.throttled(err),
         classify: (err) => this.classify(err, path, notFoundIsTyped),

@@ -15,7 +15,6 @@ import {
   type SourceHealth,
   type SourcePlanDetail,
   type SourceQuery,
-  type SourceStats,
 } from '../../domain';
 import { callUpstream, throwIfAborted } from '../shared/upstream';
 import { StaticTokenAuth } from './auth';
@@ -195,9 +194,9 @@ export class GcpAuditApiSource implements Source {
     };
   }
 
-  private call<T>(signal: AbortSignal, stats: SourceStats, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  private call<T>(ctx: SourceCallContext, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
     return callUpstream(
-      { sourceId: this.id, signal, stats, limiter: this.limiter, throttled: throttleVerdict, classify: (err) => classifyError(err, this.id, 'entries.list') },
+      { sourceId: this.id, signal: ctx.signal, stats: ctx.stats, remainingMs: ctx.remainingMs, limiter: this.limiter, throttled: throttleVerdict, classify: (err) => classifyError(err, this.id, 'entries.list') },
       run,
     );
   }
@@ -215,7 +214,7 @@ export class GcpAuditApiSource implements Source {
     }
     let pageToken: string | undefined;
     do {
-      const page = await this.call(signal, stats, (s) => client.listPage({ ...request, ...(pageToken ? { pageToken } : {}) }, s));
+      const page = await this.call(ctx, (s) => client.listPage({ ...request, ...(pageToken ? { pageToken } : {}) }, s));
       for (const sdkEntry of page.entries) {
         throwIfAborted(signal, this.id);
         stats.scanned += 1;
@@ -257,7 +256,7 @@ export class GcpAuditApiSource implements Source {
     try {
       const client = this.client;
       const built = buildFilter({ window, resourceNames: this.config.resourceNames, logs: this.config.logs, includeGke: true, pushed: {} });
-      const page = await this.call(signal, stats, (s) => client.listPage({ resourceNames: [...this.config.resourceNames], filter: built.filter, orderBy: 'timestamp desc', pageSize: 1 }, s));
+      const page = await this.call({ signal, stats }, (s) => client.listPage({ resourceNames: [...this.config.resourceNames], filter: built.filter, orderBy: 'timestamp desc', pageSize: 1 }, s));
       const seen = page.entries.length > 0 ? 'an entry in the last hour' : 'no entry in the last hour';
       return { ok: true, message: `entries.list answered over ${client.transport} (${seen} in ${logNames.length} log(s))`, checkedAt };
     } catch (err) {

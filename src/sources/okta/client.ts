@@ -19,6 +19,7 @@ export interface PageCallContext {
   sourceId: string;
   signal: AbortSignal;
   stats: SourceStats;
+  remainingMs?: () => number;
 }
 
 /** The SDK's client, built only from explicit options so that okta.yaml and OKTA_CLIENT_* cannot change it. */
@@ -132,6 +133,7 @@ export class SystemLogClient {
       sourceId: ctx.sourceId,
       signal: ctx.signal,
       stats: ctx.stats,
+      remainingMs: ctx.remainingMs,
       limiter: this.limiter,
       throttled: throttleVerdict,
       classify: (err: unknown) => classifyOktaError(err, ctx.sourceId, this.orgUrl),
@@ -168,7 +170,7 @@ export function throttleVerdict(err: unknown): ThrottleVerdict | undefined {
   const dateHeader = e.headers?.get('date');
   const serverNow = dateHeader ? Date.parse(dateHeader) : Date.now();
   const base = Number.isNaN(serverNow) ? Date.now() : serverNow;
-  return { retryAfterMs: Math.min(Math.max(reset * 1000 - base, 0) + 1000, 5 * 60_000) };
+  return { retryAfterMs: Math.max(reset * 1000 - base, 0) + 1000 };
 }
 
 function describe(e: OktaErrorShape): string {

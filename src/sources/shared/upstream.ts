@@ -1,4 +1,4 @@
-import { SourceError, type RateLimiter, type SourceStats } from '../../domain';
+import { RateLimitWait, SourceError, type RateLimiter, type SourceStats } from '../../domain';
 
 export interface ThrottleVerdict {
   /** how long the upstream asked us to wait, when it said */
@@ -18,7 +18,17 @@ export interface UpstreamCallOptions {
   maxThrottleRetries?: number;
   /** first backoff when the upstream names no wait (default 500 ms, doubling) */
   baseBackoffMs?: number;
+  /** how much longer the caller waits (SourceCallContext.remainingMs): longer waits are not taken */
+  remainingMs?: () => number;
 }
+
+/** the longest throttling wait taken when the caller sets no limit of its own */
+const MAX_THROTTLE_WAIT_MS = 5 * 60_000;
+
+/** Of the time the caller still waits, the part a throttling wait may take: the rest is for the request itself. */
+const WAIT_SHARE = 0.8;
+
+const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 
 /**
  * One upstream request under the shared rate limit: waits for a token, counts the request, and on a
@@ -29,11 +39,17 @@ export async function callUpstream<T>(opts: UpstreamCallOptions, call: (signal: 
   let backoff = opts.baseBackoffMs ?? 500;
   for (let attempt = 0; ; attempt++) {
     throwIfAborted(opts.signal, opts.sourceId);
+    const mayWait = () => (opts.remainingMs ? Math.max(0, opts.remainingMs() * WAIT_SHARE) : MAX_THROTTLE_WAIT_MS);
     if (opts.limiter) {
       try {
-        await opts.limiter.acquire(opts.signal);
-      } catch {
+        await opts.limiter.acquire(opts.signal, mayWait());
+      } catch (err) {
         throwIfAborted(opts.signal, opts.sourceId);
+        if (err instanceof RateLimitWait) {
+          const ms = err.untilMs - Date.now();
+          throw new SourceError('THROTTLED', `the upstream's rate limit holds requests until ${new Date(err.untilMs).toISOString()} (${seconds(ms)}), longer than this page waits for the source: not sent`, opts.sourceId);
+        }
+        throw err;
       }
     }
     opts.stats.requests += 1;
@@ -51,6 +67,14 @@ export async function callUpstream<T>(opts: UpstreamCallOptions, call: (signal: 
       const waitMs = verdict.retryAfterMs ?? backoff;
       backoff *= 2;
       opts.limiter?.pauseUntil(Date.now() + waitMs);
+      if (waitMs > mayWait()) {
+        throw new SourceError(
+          'THROTTLED',
+          `throttled by the upstream, which asks to wait ${seconds(waitMs)} (until ${new Date(Date.now() + waitMs).toISOString()}), longer than this page waits for the source: not retried`,
+          opts.sourceId,
+          { cause: err },
+        );
+      }
       await sleep(waitMs, opts.signal, opts.sourceId);
     }
   }
