@@ -1,6 +1,7 @@
 import { MonitorClient } from '@azure/arm-monitor';
 import type { TokenCredential } from '@azure/identity';
 import { SourceError, type RateLimiter, type SourceStats } from '../../domain';
+import { RepeatGuard } from '../shared/pages';
 import { callUpstream, isNetworkError, type ThrottleVerdict, type UpstreamCallOptions } from '../shared/upstream';
 import type { RestEventDataPage } from './records';
 
@@ -64,7 +65,8 @@ export class ActivityLogClient {
     // the operation options (`onResponse`, `abortSignal`) to the first request only, not to `nextLink` pages, so
     // the body is taken in the pipeline policy, which sees every request.
     let body: string | undefined;
-    const client = this.clientFor(call, (text) => {
+    const guard = new RepeatGuard(this.opts.sourceId, `the activity log of subscription ${this.opts.subscriptionId}`, call.stats);
+    const client = this.clientFor(call, guard, (text) => {
       body = text;
     });
     const pager = client.activityLogs.list(filter, { abortSignal: call.signal }).byPage();
@@ -78,14 +80,14 @@ export class ActivityLogClient {
           throw this.classify(err, call.signal, body);
         }
         if (step.done) return;
-        yield rawRecords(body);
+        yield guard.fresh(rawRecords(body), recordKey);
       }
     } finally {
       await pager.return?.(undefined).catch(() => undefined);
     }
   }
 
-  private clientFor(call: ActivityLogCall, onBody: (text: string | undefined) => void): MonitorClient {
+  private clientFor(call: ActivityLogCall, guard: RepeatGuard, onBody: (text: string | undefined) => void): MonitorClient {
     const client = new MonitorClient(this.opts.credential, this.opts.subscriptionId, {
       endpoint: this.opts.endpoint,
       credentials: { scopes: [this.scope] },
@@ -93,11 +95,11 @@ export class ActivityLogClient {
       tlsOptions: this.opts.ca ? { ca: this.opts.ca } : undefined,
       userAgentOptions: { userAgentPrefix: 'auditgraph' },
     });
-    client.pipeline.addPolicy(this.upstreamPolicy(call, onBody), { phase: 'Retry' });
+    client.pipeline.addPolicy(this.upstreamPolicy(call, guard, onBody), { phase: 'Retry' });
     return client;
   }
 
-  private upstreamPolicy(call: ActivityLogCall, onBody: (text: string | undefined) => void): PipelinePolicy {
+  private upstreamPolicy(call: ActivityLogCall, guard: RepeatGuard, onBody: (text: string | undefined) => void): PipelinePolicy {
     const options: UpstreamCallOptions = {
       sourceId: this.opts.sourceId,
       signal: call.signal,
@@ -109,8 +111,10 @@ export class ActivityLogClient {
     };
     return {
       name: 'auditgraphUpstreamPolicy',
-      sendRequest: (request, next) =>
-        callUpstream(options, async (signal) => {
+      sendRequest: (request, next) => {
+        // the first page's URL, then each nextLink: one seen before means the paging loops
+        guard.follow(request.url);
+        return callUpstream(options, async (signal) => {
           // v8 sends `nextLink` pages without the operation's abort signal: every request gets the query's
           request.abortSignal ??= signal;
           const response = await next(request);
@@ -119,7 +123,8 @@ export class ActivityLogClient {
           }
           onBody(response.bodyAsText ?? undefined);
           return response;
-        }),
+        });
+      },
     };
   }
 
@@ -152,6 +157,10 @@ export class ActivityLogClient {
     }
     if (e.name && CREDENTIAL_ERRORS.has(e.name)) {
       return new SourceError('UNAUTHENTICATED', `no Azure token for ${scope}: ${oneLine(e.message)}`, id, { cause: err });
+    }
+    // the reply's body cut off (the connection reset mid-answer): Node reports the stream as `aborted`
+    if (/reading response as text: aborted\b/.test(e.message ?? '')) {
+      return new SourceError('UNREACHABLE', `${this.opts.endpoint} cut the connection while its answer was being read (reset mid-body)`, id, { cause: err });
     }
     if (isNetworkError(err) || (typeof e.code === 'string' && TLS_ERRORS.test(e.code))) {
       return new SourceError('UNREACHABLE', `cannot reach ${this.opts.endpoint}: ${e.code ?? ''} ${oneLine(e.message)}`.trim(), id, { cause: err });
@@ -186,6 +195,12 @@ function armErrorText(body: string | null | undefined, fallback: string): string
     }
   }
   return oneLine(fallback);
+}
+
+/** An event's eventDataId, or the record itself when it has none. */
+function recordKey(record: unknown): string {
+  const id = (record as { eventDataId?: unknown } | null)?.eventDataId;
+  return typeof id === 'string' ? id : JSON.stringify(record);
 }
 
 function rawRecords(body: string | undefined): unknown[] {

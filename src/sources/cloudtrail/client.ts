@@ -14,6 +14,7 @@ import {
   type SourcePlanDetail,
   type SourceQuery,
 } from '../../domain';
+import { RepeatGuard } from '../shared/pages';
 import { callUpstream, throwIfAborted, type UpstreamCallOptions } from '../shared/upstream';
 import { LOOKUP_MAX_RESULTS, apiCapabilities } from './capabilities';
 import type { CloudTrailApiConfig } from './config';
@@ -90,12 +91,14 @@ export class CloudTrailApiSource implements Source {
     const { input, notes } = this.baseInput(q);
     ctx.stats.notes.push(...notes);
     let nextToken: string | undefined;
+    const guard = new RepeatGuard(this.id, `LookupEvents in ${this.config.region}`, ctx.stats);
     do {
       throwIfAborted(ctx.signal, this.id);
+      if (nextToken) guard.follow(nextToken);
       const page = await callUpstream(this.callOptions(ctx), (signal) =>
         this.client.send(new LookupEventsCommand({ ...input, ...(nextToken ? { NextToken: nextToken } : {}) }), { abortSignal: signal }),
       );
-      for (const item of page.Events ?? []) {
+      for (const item of guard.fresh(page.Events ?? [], (e) => e.EventId ?? JSON.stringify(e))) {
         ctx.stats.scanned += 1;
         const event = this.toEvent(item, ctx);
         if (!event || !inWindow(q.window, event.time)) continue;

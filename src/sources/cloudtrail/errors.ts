@@ -36,8 +36,12 @@ const FORBIDDEN = new Set(['AccessDeniedException', 'AccessDenied', 'OperationNo
  */
 const NETWORK_MESSAGE = /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|EPIPE)\b/;
 
+/** A reply cut off while its body was read: Node reports the reset stream as `aborted`, which the SDK wraps. */
+const CUT_MID_BODY = /\bError: aborted\b/;
+
 function isUnreachable(err: unknown): boolean {
-  return isNetworkError(err) || (shape(err).$metadata?.httpStatusCode === undefined && NETWORK_MESSAGE.test(shape(err).message ?? ''));
+  const message = shape(err).message ?? '';
+  return isNetworkError(err) || CUT_MID_BODY.test(message) || (shape(err).$metadata?.httpStatusCode === undefined && NETWORK_MESSAGE.test(message));
 }
 
 function shape(err: unknown): AwsErrorShape {
@@ -66,7 +70,9 @@ function codeOf(e: AwsErrorShape): SourceErrorCode {
 export function classifyLookupError(err: unknown, sourceId: string, where: string): SourceError {
   if (err instanceof SourceError) return err;
   if (isUnreachable(err)) {
-    return new SourceError('UNREACHABLE', `CloudTrail at ${where} is unreachable: ${shape(err).message ?? String(err)}`, sourceId, { cause: err });
+    const message = shape(err).message ?? String(err);
+    if (CUT_MID_BODY.test(message)) return new SourceError('UNREACHABLE', `CloudTrail at ${where} cut the connection while its answer was being read (reset mid-body)`, sourceId, { cause: err });
+    return new SourceError('UNREACHABLE', `CloudTrail at ${where} is unreachable: ${message}`, sourceId, { cause: err });
   }
   const e = shape(err);
   if (e.name === 'CredentialsProviderError') {

@@ -139,6 +139,7 @@ export class FlyteApiSource implements FlyteSource {
       limit,
       maxLimit: PAGE_MAX,
       name: `${spec.pair.project}/${spec.pair.domain}'s ${spec.stage} list (${spec.sortKey})`,
+      sourceId: this.id,
     };
   }
 
@@ -261,6 +262,7 @@ export class FlyteApiRuns implements FlyteRuns {
       limit: CHILD_PAGE,
       maxLimit: PAGE_MAX,
       name: `${pair.project}/${pair.domain}'s runs`,
+      sourceId: this.sourceId,
     };
     for await (const rows of freshRows(list, ctx.stats)) {
       for (const { row, position } of rows) {

@@ -142,7 +142,13 @@ export class FlyteAdminClient {
         if (this.opts.token) headers.Authorization = `Bearer ${this.opts.token}`;
         // manual redirects: an auth proxy answering with a login redirect is a refusal, not a page of HTML
         const res = await fetch(url, { headers, signal, redirect: 'manual' });
-        const text = await res.text();
+        let text: string;
+        try {
+          text = await res.text();
+        } catch (err) {
+          if (signal.aborted) throw err;
+          throw new SourceError('UNREACHABLE', `Flyte Admin at ${this.host} cut the connection while its answer to ${path} was being read (${networkCode(err)})`, this.opts.sourceId, { cause: err });
+        }
         if (res.status >= 200 && res.status < 300) {
           try {
             return JSON.parse(text) as T;

@@ -1,4 +1,4 @@
-import type { SourceStats } from '../../domain';
+import { SourceError, type SourceStats } from '../../domain';
 import type { ListPage } from './client';
 import { field } from './wire';
 
@@ -11,6 +11,8 @@ export interface SortedList {
   maxLimit: number;
   /** the list in a few words, for the note left when a tie cannot be read whole */
   name: string;
+  /** the source reading it, for the error when the upstream repeats a page */
+  sourceId: string;
 }
 
 export interface FreshRow {
@@ -37,7 +39,9 @@ export function rowKey(row: unknown): string {
  *   boundary is read again whole;
  * - a full page that is one tie is asked again with a doubled limit until one answer holds the whole tie;
  * - rows already handed out on the two latest pages are dropped when they come back (the overlap above, and
- *   rows inserted before the offset, which shift the rest of the list by one).
+ *   rows inserted before the offset, which shift the rest of the list by one);
+ * - a full page none of whose rows is new is the upstream repeating itself (the offset was ignored): paging stops
+ *   there with an UPSTREAM_ERROR, after every row before it was handed out.
  * Every row read is counted in `stats.scanned`.
  */
 export async function* freshRows(list: SortedList, stats: SourceStats): AsyncGenerator<FreshRow[]> {
@@ -62,6 +66,9 @@ export async function* freshRows(list: SortedList, stats: SourceStats): AsyncGen
       current.add(key);
       if (!previous.has(key) && !older.has(key)) fresh.push({ row, key, position: offset + i });
     });
+    if (page.token && rows.length > 0 && fresh.length === 0) {
+      throw new SourceError('UPSTREAM_ERROR', `Flyte Admin returned the page of ${list.name} at offset ${offset} as a repeat of rows already read (the same ${rows.length} row(s)): paging stopped there`, list.sourceId);
+    }
     yield fresh;
 
     if (!page.token || rows.length === 0) return;

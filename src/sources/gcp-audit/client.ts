@@ -16,6 +16,7 @@ import {
   type SourcePlanDetail,
   type SourceQuery,
 } from '../../domain';
+import { RepeatGuard } from '../shared/pages';
 import { callUpstream, throwIfAborted } from '../shared/upstream';
 import { StaticTokenAuth } from './auth';
 import { logEntryToJson, registerPayloadTypes, type ProtoNamespaceLike } from './auditlog';
@@ -148,6 +149,12 @@ export class LogEntriesClient {
   }
 }
 
+/** An entry's log name and insertId (its identity in Cloud Logging), or the entry when it has none. */
+function entryKey(entry: object): string {
+  const { logName, insertId } = entry as { logName?: unknown; insertId?: unknown };
+  return typeof insertId === 'string' ? `${String(logName)}/${insertId}` : JSON.stringify(entry);
+}
+
 /** GCP Cloud Audit Logs read live from Cloud Logging (`mode: api`). */
 export class GcpAuditApiSource implements Source {
   readonly identityAliases = identityAliases;
@@ -213,9 +220,11 @@ export class GcpAuditApiSource implements Source {
       throw new SourceError('UPSTREAM_ERROR', `cannot set up the Cloud Logging client: ${(err as Error).message}`, this.id, { cause: err });
     }
     let pageToken: string | undefined;
+    const guard = new RepeatGuard(this.id, `entries.list of ${this.config.resourceNames.join(', ')}`, stats);
     do {
+      if (pageToken) guard.follow(pageToken);
       const page = await this.call(ctx, (s) => client.listPage({ ...request, ...(pageToken ? { pageToken } : {}) }, s));
-      for (const sdkEntry of page.entries) {
+      for (const sdkEntry of guard.fresh(page.entries, entryKey)) {
         throwIfAborted(signal, this.id);
         stats.scanned += 1;
         const insertId = (sdkEntry as { insertId?: unknown }).insertId;

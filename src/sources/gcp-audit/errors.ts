@@ -55,6 +55,10 @@ export function throttleVerdict(err: unknown): ThrottleVerdict | undefined {
 export function classifyError(err: unknown, sourceId: string, call: string): SourceError {
   const code = grpcCode(err);
   const text = statusText(err);
+  // the REST transport reports a reply it cannot parse as UNAVAILABLE: the service answered, with a broken body
+  if (code === 14 && /JSON/.test(text)) {
+    return new SourceError('UPSTREAM_ERROR', `Cloud Logging ${call} answered with a body that is not the JSON it should be: ${text}`, sourceId, { cause: err });
+  }
   if (code !== undefined) {
     const name = code === 0 ? 'OK' : (GRPC_CODE_NAMES[code] ?? `code ${code}`);
     const mapped = CODE_MAP[code] ?? 'UPSTREAM_ERROR';

@@ -1,5 +1,6 @@
 import { Client, DefaultRequestExecutor, type Collection } from '@okta/okta-sdk-nodejs';
 import { SourceError, type RateLimiter, type SourceStats } from '../../domain';
+import { RepeatGuard } from '../shared/pages';
 import { callUpstream, isNetworkError, throwIfAborted, type ThrottleVerdict } from '../shared/upstream';
 import type { OktaApiConfig } from './config';
 
@@ -93,13 +94,15 @@ export class SystemLogClient {
     collection.request.signal = ctx.signal;
     await this.checkOAuthToken(ctx);
 
+    const guard = new RepeatGuard(ctx.sourceId, `the System Log of ${this.orgUrl}`, ctx.stats);
     while (collection.nextUri) {
+      guard.follow(collection.nextUri);
       // getNextPage moves nextUri forward only on success, so a throttled page is re-sent unchanged
       const page = await callUpstream(this.callOptions(ctx), () => collection.getNextPage());
       // A bounded request's last page has no `next` link; an empty page means nothing is left either way
       // (and the SDK would follow its `next` link forever).
       if (page.length === 0) return;
-      yield page;
+      yield guard.fresh(page, recordKey);
     }
   }
 
@@ -139,6 +142,12 @@ export class SystemLogClient {
       classify: (err: unknown) => classifyOktaError(err, ctx.sourceId, this.orgUrl),
     };
   }
+}
+
+/** A LogEvent's uuid, or the record itself when it has none. */
+function recordKey(record: unknown): string {
+  const uuid = (record as { uuid?: unknown } | null)?.uuid;
+  return typeof uuid === 'string' ? uuid : JSON.stringify(record);
 }
 
 /** What the SDK throws for a non-2xx reply: OktaApiError (JSON body) or HttpError (any other body). */
@@ -183,6 +192,11 @@ function describe(e: OktaErrorShape): string {
 /** Every other failure as a typed error that names the HTTP status and Okta's errorCode and errorSummary. */
 export function classifyOktaError(err: unknown, sourceId: string, orgUrl: string): SourceError {
   if (err instanceof SourceError) return err;
+  // node-fetch's report of a reply cut off after its headers: Okta was reached, its answer broke off
+  if (/^Invalid response body while trying to fetch /.test((err as Error)?.message ?? '')) {
+    const why = /: ([^:]+)$/.exec((err as Error).message)?.[1] ?? 'connection lost';
+    return new SourceError('UNREACHABLE', `Okta at ${orgUrl} cut the connection while its answer was being read (${why})`, sourceId, { cause: err });
+  }
   if (isNetworkError(err)) {
     return new SourceError('UNREACHABLE', `cannot reach Okta at ${orgUrl}: ${(err as Error).message}`, sourceId, { cause: err });
   }

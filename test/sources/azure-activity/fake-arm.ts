@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { sendFaulty, type HttpFault } from '../../helpers/http-faults';
 
 /**
  * A loopback Azure Resource Manager that serves the activity log's list call the way ARM does:
@@ -55,6 +56,12 @@ const EXTRA_FIELDS = ['resourcegroupname', 'resourceuri', 'resourceprovider', 'c
 
 export class FakeArm {
   readonly requests: ReceivedRequest[] = [];
+  /** errors to answer list calls with, one per request, before serving normally again */
+  readonly failures: { status: number; code: string; message: string; headers?: Record<string, string> }[] = [];
+  /** every list reply is spoiled this way until cleared (see test/helpers/http-faults.ts) */
+  fault?: HttpFault;
+  /** the first page served, for `repeat` */
+  private firstPage?: { value: ArmRecord[]; nextLink?: string };
   private readonly accepted: number[] = [];
   private server!: https.Server;
 
@@ -102,12 +109,9 @@ export class FakeArm {
     this.requests.push(log);
     const reply = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       log.status = status;
-      res.writeHead(status, {
-        'content-type': 'application/json; charset=utf-8',
-        'x-ms-request-id': randomUUID(),
-        'x-ms-correlation-request-id': randomUUID(),
-        ...headers,
-      });
+      const all = { 'content-type': 'application/json; charset=utf-8', 'x-ms-request-id': randomUUID(), 'x-ms-correlation-request-id': randomUUID(), ...headers };
+      if (this.fault && sendFaulty(res, this.fault, status, all, JSON.stringify(body))) return;
+      res.writeHead(status, all);
       res.end(JSON.stringify(body));
     };
     const armError = (status: number, code: string, message: string, headers: Record<string, string> = {}) => reply(status, { error: { code, message } }, headers);
@@ -145,6 +149,8 @@ export class FakeArm {
     }
     this.accepted.push(Date.now());
     if (this.options.fail) return armError(this.options.fail.status, this.options.fail.code, this.options.fail.message);
+    const injected = this.failures.shift();
+    if (injected) return armError(injected.status, injected.code, injected.message, injected.headers);
 
     // the SDK may send $filter twice (its own after the nextLink's): they must agree
     if (log.filters.length === 0) return armError(400, 'BadRequest', 'The $filter query parameter is required.');
@@ -170,10 +176,13 @@ export class FakeArm {
 
     const offset = log.skipToken ? decodeSkipToken(log.skipToken, filter) : 0;
     if (offset === undefined) return armError(400, 'BadRequest', 'The $skipToken is invalid.');
-    const pageSize = this.options.pageSize ?? 200;
+    const pageSize = this.fault?.kind === 'repeat' ? 2 : (this.options.pageSize ?? 200);
+    // a broken service: every page after the first is the first again, with the same nextLink
+    if (this.fault?.kind === 'repeat' && log.skipToken && this.firstPage) return reply(200, this.firstPage);
     const value = matching.slice(offset, offset + pageSize);
     const body: { value: ArmRecord[]; nextLink?: string } = { value };
     if (offset + pageSize < matching.length) body.nextLink = this.nextLink(m[1], filter, encodeSkipToken(offset + pageSize, filter));
+    if (this.fault?.kind === 'repeat' && body.nextLink) this.firstPage ??= body;
     log.returned = value.length;
     reply(200, body, { 'x-ms-ratelimit-remaining-subscription-reads': '11999' });
   }

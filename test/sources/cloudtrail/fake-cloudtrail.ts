@@ -9,6 +9,7 @@
 import * as crypto from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sendFaulty, type HttpFault } from '../../helpers/http-faults';
 
 export const TARGET = 'CloudTrail_20131101.LookupEvents';
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
@@ -116,6 +117,10 @@ export class FakeCloudTrail {
   readonly requests: ReceivedRequest[] = [];
   /** errors to answer with, one per request, before serving normally again */
   readonly failures: AwsError[] = [];
+  /** every reply is spoiled this way until cleared (see test/helpers/http-faults.ts) */
+  fault?: HttpFault;
+  /** the first page served, for `repeat` */
+  private firstPage?: { Events: unknown[]; NextToken?: string };
   /** an access key the server no longer recognises (as after the key is deleted) */
   acceptedAccessKeyId: string;
   private readonly server: http.Server;
@@ -168,11 +173,9 @@ export class FakeCloudTrail {
       received.status = status;
       if (errorType) received.errorType = errorType;
       const body = JSON.stringify(payload);
-      res.writeHead(status, {
-        'content-type': CONTENT_TYPE,
-        'content-length': Buffer.byteLength(body),
-        'x-amzn-requestid': crypto.randomUUID(),
-      });
+      const headers = { 'content-type': CONTENT_TYPE, 'content-length': Buffer.byteLength(body), 'x-amzn-requestid': crypto.randomUUID() };
+      if (this.fault && sendFaulty(res, this.fault, status, headers, body)) return;
+      res.writeHead(status, headers);
       res.end(body);
     };
     const fail = (e: AwsError) => reply(e.status, { __type: e.type, Message: e.message }, e.type);
@@ -193,6 +196,12 @@ export class FakeCloudTrail {
 
     const result = this.lookup(received.body);
     if ('type' in result) return fail(result);
+    // a broken service: pages of 5, and every page after the first is the first again, with the same NextToken
+    if (this.fault?.kind === 'repeat') {
+      if (received.body.NextToken !== undefined && this.firstPage) return reply(200, this.firstPage);
+      this.firstPage ??= { Events: result.Events.slice(0, 5), NextToken: result.NextToken ?? encodeToken(5, paramsDigest(received.body)) };
+      return reply(200, this.firstPage);
+    }
     reply(200, result);
   }
 

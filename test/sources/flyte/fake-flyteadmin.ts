@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Json, JsonObject } from './fixtures';
+import { sendFaulty, type HttpFault } from '../../helpers/http-faults';
 
 /**
  * A loopback Flyte Admin speaking the REST (grpc-gateway) wire as flyteadmin does:
@@ -97,6 +98,11 @@ export class FakeFlyteAdmin {
   readonly tasks = new Map<string, JsonObject[]>();
   /** answer every request with this (e.g. a 500) instead */
   failWith?: { status: number; code: number; message: string };
+  /** errors to answer with, one per request, before serving normally again */
+  readonly failures: { status: number; code: number; message: string; headers?: Record<string, string> }[] = [];
+  /** every reply is spoiled this way until cleared (see test/helpers/http-faults.ts); `repeat`: the executions
+   *  lists serve pages of 2 and ignore the offset, as a broken gateway would */
+  fault?: HttpFault;
   /** called before a list of executions is answered, with how many lists were asked before */
   beforeList?: (query: URLSearchParams, listsBefore: number) => void;
   private server?: http.Server;
@@ -149,6 +155,8 @@ export class FakeFlyteAdmin {
         throw new GrpcError(401, 16, message, { 'WWW-Authenticate': message });
       }
       if (this.failWith) throw new GrpcError(this.failWith.status, this.failWith.code, this.failWith.message);
+      const injected = this.failures.shift();
+      if (injected) throw new GrpcError(injected.status, injected.code, injected.message, injected.headers);
       const body = this.route(url, recorded);
       this.send(res, 200, body);
     } catch (err) {
@@ -159,7 +167,9 @@ export class FakeFlyteAdmin {
   }
 
   private send(res: http.ServerResponse, status: number, body: Json, headers: Record<string, string> = {}): void {
-    res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+    const all = { 'Content-Type': 'application/json', ...headers };
+    if (this.fault && sendFaulty(res, this.fault, status, all, JSON.stringify(body))) return;
+    res.writeHead(status, all);
     res.end(JSON.stringify(body));
   }
 
@@ -337,6 +347,10 @@ export class FakeFlyteAdmin {
         if (x !== y) return (x < y ? -1 : 1) * (asc ? 1 : -1);
         return (tieOrder.get(a) ?? 0) - (tieOrder.get(b) ?? 0);
       });
+    }
+    if (this.fault?.kind === 'repeat') {
+      const first = rows.slice(0, 2);
+      return { executions: first.map((r) => trimError(r.record)), token: rows.length > 2 ? '2' : '' };
     }
     const served = rows.slice(offset, offset + limit);
     recorded.served = served.map((r) => `${this.cell(r, 'execution_project')}/${this.cell(r, 'execution_domain')}/${this.cell(r, 'execution_name')}`);

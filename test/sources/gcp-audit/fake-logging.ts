@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { getProtoPath } from 'google-proto-files';
 import * as protobuf from 'protobufjs';
+import { sendFaulty, type HttpFault } from '../../helpers/http-faults';
 import { compileFilter, FilterSyntaxError, timeKey } from './fake-filter';
 import type { Json, JsonObject } from './fixtures';
 
@@ -63,6 +64,12 @@ export interface FakeLoggingOptions {
 
 export class FakeLogging {
   readonly requests: ReceivedRequest[] = [];
+  /** errors to answer with, one per request, before serving normally again */
+  readonly failures: StatusError[] = [];
+  /** every REST reply is spoiled this way until cleared (see test/helpers/http-faults.ts) */
+  fault?: HttpFault;
+  /** the first page served, for `repeat` */
+  private firstPage?: { entries: JsonObject[]; nextPageToken?: string };
   private windowStart = 0;
   private windowCount = 0;
 
@@ -86,6 +93,19 @@ export class FakeLogging {
   }
 
   private answer(req: Omit<ReceivedRequest, 'served' | 'error'>): { entries: JsonObject[]; nextPageToken?: string } {
+    const injected = this.failures.shift();
+    if (injected) throw injected;
+    // a broken service: pages of 5, and every page after the first is the first again, with the same token
+    if (this.fault?.kind === 'repeat') {
+      if (req.pageToken && this.firstPage) return this.firstPage;
+      const page = this.pageOf({ ...req, pageSize: Math.min(req.pageSize || 5, 5) });
+      this.firstPage = { entries: page.entries, nextPageToken: page.nextPageToken ?? token({ offset: 5, emptyServed: false, digest: 'repeat' }) };
+      return this.firstPage;
+    }
+    return this.pageOf(req);
+  }
+
+  private pageOf(req: Omit<ReceivedRequest, 'served' | 'error'>): { entries: JsonObject[]; nextPageToken?: string } {
     const auth = req.authorization ?? '';
     if (!auth.startsWith('Bearer ') || (auth !== `Bearer ${VALID_TOKEN}` && auth !== `Bearer ${NO_ROLE_TOKEN}`)) {
       throw new StatusError(
@@ -315,7 +335,9 @@ export async function startRest(fake: FakeLogging): Promise<{ port: number; clos
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const send = (status: number, json: unknown, headers: Record<string, string> = {}) => {
-        res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', ...headers });
+        const all = { 'content-type': 'application/json; charset=UTF-8', ...headers };
+        if (fake.fault && sendFaulty(res, fake.fault, status, all, JSON.stringify(json))) return;
+        res.writeHead(status, all);
         res.end(JSON.stringify(json));
       };
       if (req.method !== 'POST' || url.pathname !== '/v2/entries:list') {

@@ -1,6 +1,7 @@
 import * as crypto from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sendFaulty, type HttpFault } from '../../helpers/http-faults';
 import { ScimSyntaxError, matchesScim, parseScim, pathsOf, type ScimNode } from './scim-eval';
 
 /**
@@ -45,6 +46,10 @@ const PAGE_MAX = 1000;
 
 export class FakeOkta {
   readonly requests: ReceivedRequest[] = [];
+  /** every System Log reply is spoiled this way until cleared (see test/helpers/http-faults.ts) */
+  fault?: HttpFault;
+  /** the first page served, for `repeat`: its body and its Link headers */
+  private firstPage?: { body: unknown; links: string[] };
   private readonly failures: { status: number; body: string; headers?: Record<string, string> }[] = [];
   private readonly bearerTokens = new Map<string, string[]>();
   private windowStart = 0;
@@ -115,12 +120,11 @@ export class FakeOkta {
       });
       const send = (status: number, body: unknown, headers: Record<string, string | string[]> = {}) => {
         record.status = status;
-        res.writeHead(status, {
-          'Content-Type': 'application/json',
-          'X-Okta-Request-Id': crypto.randomBytes(12).toString('base64url'),
-          ...headers,
-        });
-        res.end(typeof body === 'string' ? body : JSON.stringify(body));
+        const all = { 'Content-Type': 'application/json', 'X-Okta-Request-Id': crypto.randomBytes(12).toString('base64url'), ...headers };
+        const text = typeof body === 'string' ? body : JSON.stringify(body);
+        if (url.pathname === '/api/v1/logs' && this.fault && sendFaulty(res, this.fault, status, all, text)) return;
+        res.writeHead(status, all);
+        res.end(text);
       };
       if (url.pathname === '/oauth2/v1/token' && req.method === 'POST') {
         this.token(Buffer.concat(chunks).toString('utf8'), send);
@@ -226,7 +230,8 @@ export class FakeOkta {
       const pos = matching.findIndex((m) => m.t === cursor.t && m.index === cursor.index);
       matching = pos < 0 ? [] : matching.slice(pos + 1);
     }
-    const page = matching.slice(0, limit);
+    // a broken org pages by 5, to have pages to repeat
+    const page = matching.slice(0, this.fault?.kind === 'repeat' ? Math.min(limit, 5) : limit);
     const links = [`<${this.url}${url.pathname}${url.search}>; rel="self"`];
     const last = page[page.length - 1];
     if ((last && matching.length > page.length) || this.options.emptyPageWithNext) {
@@ -235,6 +240,12 @@ export class FakeOkta {
       next.searchParams.set('after', last ? encodeCursor(last) : (after ?? encodeCursor({ t: until, index: -1 })));
       links.push(`<${next.toString()}>; rel="next"`);
     }
+    // a broken org serving its first page again under the same next link
+    if (this.fault?.kind === 'repeat' && after !== null && this.firstPage) {
+      send(200, this.firstPage.body, { ...rate, Link: this.firstPage.links });
+      return;
+    }
+    this.firstPage ??= { body: page.map((m) => m.e), links };
     // Okta sends `self` and `next` as two separate Link headers
     send(200, page.map((m) => m.e), { ...rate, Link: links });
   }
