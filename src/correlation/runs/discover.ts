@@ -170,6 +170,8 @@ export async function discoverLinks(handle: RunHandle, detail: RunDetail, window
   const cloud = [...aws, ...gcp];
   let credentials: RunLinks['credentials'] = [];
   let excluded: RunLinks['excluded'] = [];
+  // the cloud read did not finish: the timeline keeps the cloud sources, so that its own status says so
+  let cloudPartial = false;
   if (accounts.length > 0 && cloud.length === 0) {
     notes.push('no AWS CloudTrail or GCP audit source is configured: no cloud activity can be tied to the run\'s service accounts');
   } else if (accounts.length > 0) {
@@ -192,6 +194,7 @@ export async function discoverLinks(handle: RunHandle, detail: RunDetail, window
     const silent = read.statuses.filter((s) => s.state !== 'OK' && s.state !== 'CLAMPED');
     if (silent.length > 0 && !read.failure) notes.push(`${silent.map((s) => `${s.sourceId} ${s.state}`).join(', ')} while reading the service accounts' cloud calls: cloud credentials may be missing, and none is said to be absent`);
     const partial = read.failure !== undefined || read.timedOut || silent.length > 0;
+    cloudPartial = partial;
     for (const sa of partial ? [] : linking.serviceAccounts) {
       const mine = credentials.filter((c) => c.serviceAccount === sa.username);
       const theirs = excluded.filter((c) => c.serviceAccount === sa.username);
@@ -211,8 +214,8 @@ export async function discoverLinks(handle: RunHandle, detail: RunDetail, window
   const timelineSources = [
     source.id,
     ...k8s.map((s) => s.id),
-    ...(running || credentials.some((c) => c.kind === 'AWS_TEMPORARY_KEY') ? aws.map((s) => s.id) : []),
-    ...(running || credentials.some((c) => c.kind === 'GCP_WORKLOAD_IDENTITY') ? gcp.map((s) => s.id) : []),
+    ...(running || cloudPartial || credentials.some((c) => c.kind === 'AWS_TEMPORARY_KEY') ? aws.map((s) => s.id) : []),
+    ...(running || cloudPartial || credentials.some((c) => c.kind === 'GCP_WORKLOAD_IDENTITY') ? gcp.map((s) => s.id) : []),
   ];
 
   return {

@@ -83,6 +83,26 @@ describe('identity(ref) and Actor.identity over an engine, with loopback lookups
   const identityOf = async (ctx: RequestContext, ref: string) => (await run<{ identity: IdentityOut | null }>(ctx, IDENTITY, { ref, window: WINDOW })).identity;
   const aliasList = (i: IdentityOut | null) => i?.aliases.map((a) => `${a.kind} ${a.value}${a.scope ? ` @${a.scope}` : ''}`).sort();
 
+  it('one deadline for every round: a silent source is waited for once, its budget, and left out of the later rounds', async () => {
+    const events = incidentEvents();
+    const sources = Object.entries(events).map(([id, list]) => new TypedMemorySource(id, list[0].sourceType, list));
+    const gcp = sources.find((s) => s.id === 'gcp')!;
+    gcp.hang = true;
+    const identity = parseIdentityConfig({ ...IDENTITY_CONFIG, lookups: { okta: { orgUrl: okta.url, tokenEnv: 'IDT_SVC_OKTA' } } });
+    const config: AppConfig = { origin: 'test', sources, server: { host: '127.0.0.1', port: 0 }, query: { deadlineMs: 6000, sourceTimeoutMs: 1000, cursorSecret: 'test', cursorSecretConfigured: true }, identity, auth: { mode: 'unset', apiKeys: [], roles: [], warnings: [] } };
+    const ctx = createRequestContext(new QueryEngine(sources, { cursorSecret: 'test', deadlineMs: 6000, sourceTimeoutMs: 1000 }), config, new AbortController().signal);
+    const started = Date.now();
+    const alice = (await identityOf(ctx, 'alice@example.com'))!;
+    // one budget, not a deadline per round
+    expect(Date.now() - started).toBeLessThan(6000);
+    expect(gcp.queries).toHaveLength(1);
+    expect(alice.discovery!.rounds).toBe(2);
+    expect(alice.discovery!.notes.join('\n')).toMatch(/gcp TIMED_OUT during discovery: no answer for 1 s/);
+    expect(alice.discovery!.notes.join('\n')).toMatch(/gcp TIMED_OUT during discovery: left out: it did not answer an earlier query of this request/);
+    // what the other trails show is all there
+    expect(aliasList(alice)).toContain('AZURE_OBJECT_ID 37c65162-fa62-441d-8230-f03f07a2f22c');
+  });
+
   it('finds alice from her email across every trail, to a fixpoint, each alias with evidence', async () => {
     const alice = (await identityOf(contextOver(incidentEvents()), 'alice@example.com'))!;
     expect(alice.id).toBe('alice@example.com');

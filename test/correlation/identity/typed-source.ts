@@ -31,6 +31,8 @@ export class TypedMemorySource implements Source {
   readonly location = 'memory';
   readonly capabilities: Capabilities;
   readonly queries: SourceQuery[] = [];
+  /** never answer (until the query gives up on it) */
+  hang = false;
 
   constructor(
     readonly id: string,
@@ -45,6 +47,7 @@ export class TypedMemorySource implements Source {
   async *events(q: SourceQuery, ctx: SourceCallContext): AsyncGenerator<AuditEvent> {
     this.queries.push(q);
     ctx.stats.requests += 1;
+    if (this.hang) await new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('aborted'))));
     const sign = q.order === SortOrder.NEWEST_FIRST ? -1 : 1;
     const inWindow = this.data.filter((e) => e.time >= q.window.from && e.time < q.window.to).sort((a, b) => sign * (a.time.getTime() - b.time.getTime()));
     for (const e of inWindow) {

@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AmbiguousRunError, type RunService } from '../../../src/correlation/runs';
-import { AuditgraphError, ErrorCode, SortOrder } from '../../../src/domain';
-import type { EventEdge } from '../../../src/query/engine';
+import { RunService as Runs } from '../../../src/correlation/runs/service';
+import { AuditgraphError, ErrorCode, SortOrder, SourceError, type Source } from '../../../src/domain';
+import { QueryEngine, type EventEdge } from '../../../src/query/engine';
 import { CT_IDS, K8S_IDS, KEY_A, KEY_B, KEY_SHARED, buildScenario, type Scenario } from './scenario';
 
 let scenario: Scenario;
@@ -245,5 +246,29 @@ describe("a run's timeline", () => {
     } finally {
       fs.renameSync(`${folder}.offline`, folder);
     }
+  });
+
+  it('one deadline for the discovery reads and the timeline: a silent cloud source is waited for once, and both say so', async () => {
+    const trail = scenario.engine.sources.find((s) => s.id === 'trail')!;
+    let asked = 0;
+    const silent: Source = Object.assign(Object.create(trail) as Source, {
+      async *events(_q: unknown, ctx: { signal: AbortSignal }) {
+        asked += 1;
+        await new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(new SourceError('ABORTED', 'aborted', 'trail'))));
+      },
+    });
+    const engine = new QueryEngine(scenario.engine.sources.map((s) => (s === trail ? silent : s)), { cursorSecret: 'runs-test-secret', deadlineMs: 6000, sourceTimeoutMs: 1000 });
+    const service = new Runs({ engine, cursorSecret: 'runs-test-secret' });
+    const started = Date.now();
+    const h = await service.resolve('arun00001');
+    const links = await service.links(h!);
+    const page = await service.timeline(h!, {});
+    expect(Date.now() - started).toBeLessThan(6000);
+    expect(asked).toBe(1);
+    expect(links.notes).toEqual([expect.stringMatching(/^reading the service accounts' cloud calls failed \(every selected source failed: trail: no answer for 1 s \(query\.sourceTimeoutMs\)/)]);
+    const status = page.statuses.find((s) => s.sourceId === 'trail')!;
+    expect(status.state).toBe('TIMED_OUT');
+    expect(status.message).toMatch(/^left out: it did not answer an earlier query of this request/);
+    expect(page.complete).toBe(false);
   });
 });
