@@ -275,6 +275,8 @@ export class QueryEngine {
           });
           return undefined;
         case 'over':
+          // the caller went away (or the server is shutting down): the source did not fail, but it gave no answer
+          if (signal?.aborted) run.cut({ state: 'FAILED', message: `ABORTED: the request was cancelled before the source answered (${(signal.reason as Error)?.message ?? 'aborted'})` });
           return 'over';
       }
     };

@@ -89,7 +89,8 @@ describe('identity(ref) and Actor.identity over an engine, with loopback lookups
     const gcp = sources.find((s) => s.id === 'gcp')!;
     gcp.hang = true;
     const identity = parseIdentityConfig({ ...IDENTITY_CONFIG, lookups: { okta: { orgUrl: okta.url, tokenEnv: 'IDT_SVC_OKTA' } } });
-    const config: AppConfig = { origin: 'test', sources, server: { host: '127.0.0.1', port: 0 }, query: { deadlineMs: 6000, sourceTimeoutMs: 1000, cursorSecret: 'test', cursorSecretConfigured: true }, identity, auth: { mode: 'unset', apiKeys: [], roles: [], warnings: [] } };
+    const base = appConfigWith(sources, { identity });
+    const config: AppConfig = { ...base, query: { ...base.query, deadlineMs: 6000, sourceTimeoutMs: 1000 } };
     const ctx = createRequestContext(new QueryEngine(sources, { cursorSecret: 'test', deadlineMs: 6000, sourceTimeoutMs: 1000 }), config, new AbortController().signal);
     const started = Date.now();
     const alice = (await identityOf(ctx, 'alice@example.com'))!;
