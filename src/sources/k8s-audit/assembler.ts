@@ -61,37 +61,48 @@ interface Entry extends KeptRequest {
 const REQUEST_FIELDS = ['level', 'requestURI', 'verb', 'user', 'impersonatedUser', 'sourceIPs', 'userAgent'] as const;
 /** what may follow the request fields in an apiserver line, in the apiserver's order (the first found ends them) */
 const AFTER_REQUEST = [',"objectRef":', ',"responseStatus":', ',"requestObject":', ',"responseObject":', ',"requestReceivedTimestamp":'];
-/** keys that differ from stage to stage: a segment holding one is not the request fields alone */
-const STAGE_KEYS = ['"objectRef":', '"responseStatus":', '"requestObject":', '"responseObject":', '"stageTimestamp":', '"annotations":', '"requestReceivedTimestamp":'];
 
 /**
- * What a stage line says of the request itself, beyond its stage: level, URI, verb, user, source IPs, user agent.
- * An apiserver writes those together (from `"level"` to before `"objectRef"`, the stage and auditID among them), so
- * they are read by substring; a line in another order is parsed. objectRef is left out: its name and uid are filled
- * in only once the request body was read.
+ * The request fields of an apiserver line, by substring: the apiserver writes level, auditID, stage, then requestURI,
+ * verb, user, impersonatedUser, sourceIPs and userAgent together before objectRef. Returns the level (with the
+ * auditID) and the part from requestURI on, or undefined for a line in another key order.
  */
-export function requestFingerprint(text: string): string {
+function requestParts(text: string): [string, string] | undefined {
   const level = text.indexOf('"level":');
-  const stage = text.indexOf('"stage":');
-  const uri = text.indexOf('"requestURI":');
-  if (level >= 0 && level < stage && stage < uri) {
-    let end = -1;
-    for (const marker of AFTER_REQUEST) {
-      end = text.indexOf(marker, uri);
-      if (end >= 0) break;
-    }
-    const request = end > 0 ? text.slice(uri, end) : '';
-    if (request !== '' && !STAGE_KEYS.some((k) => request.includes(k))) {
-      const stageEnd = text.indexOf(',', stage);
-      return `${text.slice(level, stage)}${text.slice(stageEnd + 1, uri)}${request}`;
-    }
+  const stage = text.indexOf('"stage":', level);
+  const uri = text.indexOf('"requestURI":', stage);
+  if (level < 0 || stage < 0 || uri < 0) return undefined;
+  let end = -1;
+  for (const marker of AFTER_REQUEST) {
+    end = text.indexOf(marker, uri);
+    if (end >= 0) break;
   }
+  if (end < 0) return undefined;
+  const request = text.slice(uri, end);
+  // a line whose keys are in another order could put a stage field here: parse it instead
+  if (request.includes('"responseStatus":') || request.includes('"stageTimestamp":')) return undefined;
+  return [text.slice(level, stage), request];
+}
+
+/** The request fields of a stage line, parsed (objectRef left out: its name and uid come once the body is read). */
+function parsedRequest(text: string): string {
   try {
     const record = JSON.parse(text) as Record<string, unknown>;
     return JSON.stringify(REQUEST_FIELDS.map((f) => record[f] ?? null));
   } catch {
     return text;
   }
+}
+
+/**
+ * Whether two stage lines describe the same request beyond their stage: level, URI, verb, user, impersonated user,
+ * source IPs, user agent. Read by substring from apiserver lines (no parse), else parsed.
+ */
+export function sameRequest(a: string, b: string): boolean {
+  const pa = requestParts(a);
+  const pb = pa && requestParts(b);
+  if (pa && pb) return pa[0] === pb[0] && pa[1] === pb[1];
+  return parsedRequest(a) === parsedRequest(b);
 }
 
 const STAGE_RANK: Record<string, number> = { RequestReceived: 0, ResponseStarted: 1, ResponseComplete: 2, Panic: 3 };
@@ -173,7 +184,7 @@ export class RequestAssembler {
         this.duplicateLines += 1;
         return;
       }
-      if (line.stage === kept.stage || requestFingerprint(line.line.text) !== requestFingerprint(kept.line.text)) this.conflict(line);
+      if (line.stage === kept.stage || !sameRequest(line.line.text, kept.line.text)) this.conflict(line);
       kept.seen.push(line.line.text);
       if (better(line, kept)) {
         kept.stage = line.stage;
