@@ -34,6 +34,9 @@ export class MemorySource implements Source {
   /** hang (until aborted) once this many events have been yielded */
   hangAfter?: number;
   delayMs = 0;
+  /** counts it reports as an archive would for files it could not read, or read only up to damage */
+  unreadableFiles = 0;
+  damagedFiles = 0;
 
   constructor(
     readonly id: string,
@@ -64,6 +67,8 @@ export class MemorySource implements Source {
       .filter((e) => e.time >= q.window.from && e.time < q.window.to)
       .sort((a, b) => (q.order === SortOrder.NEWEST_FIRST ? b.time.getTime() - a.time.getTime() : a.time.getTime() - b.time.getTime()));
     const pageSize = Math.min(q.pageSizeHint, this.capabilities.pageSize.max);
+    ctx.stats.partitionsUnreadable += this.unreadableFiles;
+    ctx.stats.partitionsDamaged += this.damagedFiles;
     let yielded = 0;
     for (let offset = 0; offset < inWindow.length; offset += pageSize) {
       if (ctx.signal.aborted) throw new SourceError('ABORTED', 'aborted', this.id);

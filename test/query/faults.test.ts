@@ -238,3 +238,24 @@ async function pageAll(eng: QueryEngine, req: EventsRequest, after: string | und
   }
   return { edges, complete };
 }
+
+describe('an archive that could not read all its files', () => {
+  it.each([
+    ['unreadable', (s: MemorySource) => (s.unreadableFiles = 1), SourceState.PARTIAL],
+    ['damaged', (s: MemorySource) => (s.damagedFiles = 1), SourceState.OK],
+  ] as const)('with a file %s: the page is not complete, and no cursor is offered to ask it again', async (_, damage, state) => {
+    const good = new MemorySource('good', series('good', 5, 60_000));
+    const hurt = new MemorySource('hurt', series('hurt', 5, 60_000, 30_000));
+    damage(hurt);
+    const page = await engine([good, hurt]).events({ window, first: 100 });
+    expect(page.edges).toHaveLength(10);
+    expect(status(page, 'hurt').state).toBe(state);
+    expect(page.complete).toBe(false);
+    expect(page.hasNextPage).toBe(false);
+    expect(page.endCursor).toBeDefined(); // the page has edges: its last one's cursor, as always
+    const empty = await engine([new MemorySource('hurt', [], {})].map((s) => (damage(s), s))).events({ window, first: 100 });
+    expect(empty.complete).toBe(false);
+    expect(empty.endCursor).toBeUndefined();
+  });
+});
+
