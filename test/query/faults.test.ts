@@ -241,8 +241,8 @@ async function pageAll(eng: QueryEngine, req: EventsRequest, after: string | und
 
 describe('an archive that could not read all its files', () => {
   it.each([
-    ['unreadable', (s: MemorySource) => (s.unreadableFiles = 1), SourceState.PARTIAL],
-    ['damaged', (s: MemorySource) => (s.damagedFiles = 1), SourceState.OK],
+    ['unreadable', (s: MemorySource): void => void (s.unreadableFiles = 1), SourceState.PARTIAL],
+    ['damaged', (s: MemorySource): void => void (s.damagedFiles = 1), SourceState.OK],
   ] as const)('with a file %s: the page is not complete, and no cursor is offered to ask it again', async (_, damage, state) => {
     const good = new MemorySource('good', series('good', 5, 60_000));
     const hurt = new MemorySource('hurt', series('hurt', 5, 60_000, 30_000));
@@ -253,7 +253,9 @@ describe('an archive that could not read all its files', () => {
     expect(page.complete).toBe(false);
     expect(page.hasNextPage).toBe(false);
     expect(page.endCursor).toBeDefined(); // the page has edges: its last one's cursor, as always
-    const empty = await engine([new MemorySource('hurt', [], {})].map((s) => (damage(s), s))).events({ window, first: 100 });
+    const nothing = new MemorySource('hurt', []);
+    damage(nothing);
+    const empty = await engine([nothing]).events({ window, first: 100 });
     expect(empty.complete).toBe(false);
     expect(empty.endCursor).toBeUndefined();
   });
