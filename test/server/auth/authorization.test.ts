@@ -96,7 +96,7 @@ describe('a caller sees only the sources their roles grant', () => {
       '…/gcp (Cloud Storage sink layout: activity, data_access, system_event, policy)',
       '…/azure',
     ]);
-    expect(stringsOf(responder.data)).toContain('export files under …/azure/insights-activity-logs');
+    expect(stringsOf(responder.data).some((s) => s.startsWith('export files under …/azure/insights-activity-logs'))).toBe(true);
   });
 });
 
