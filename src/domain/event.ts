@@ -54,7 +54,8 @@ export enum AliasKind {
   AWS_IAM_USER = 'AWS_IAM_USER', // arn:aws:iam::<acct>:user/<name>
   AWS_ROLE = 'AWS_ROLE', // arn:aws:iam::<acct>:role/<name>
   AWS_ROLE_SESSION = 'AWS_ROLE_SESSION', // arn:aws:sts::<acct>:assumed-role/<role>/<session>
-  AWS_IDENTITY_CENTER_USER = 'AWS_IDENTITY_CENTER_USER', // the session name of an AWSReservedSSO_ role
+  AWS_IDENTITY_CENTER_USER = 'AWS_IDENTITY_CENTER_USER', // the session name of an AWSReservedSSO_ role; the name a sign-in used
+  AWS_IDENTITY_CENTER_USER_ID = 'AWS_IDENTITY_CENTER_USER_ID', // the Identity Store user id (userIdentity.onBehalfOf.userId)
   AWS_ACCESS_KEY = 'AWS_ACCESS_KEY',
   K8S_USER = 'K8S_USER',
   K8S_SERVICE_ACCOUNT = 'K8S_SERVICE_ACCOUNT', // system:serviceaccount:<ns>:<name>

@@ -37,10 +37,10 @@ export function describeAlias(a: TypedAlias): string {
 
 /**
  * Kinds of which one identity holds at most one value unless the configuration says otherwise: one Okta user,
- * one IAM user, one service account, one Azure object. A link from events or lookups that would put two of them
+ * one IAM user, one Identity Store user, one service account, one Azure object. A link from events or lookups that would put two of them
  * in one identity is refused and reported, so that a shared credential or a reused address never merges people.
  */
-export const EXCLUSIVE_KINDS: ReadonlySet<AliasKind> = new Set([AliasKind.OKTA_USER_ID, AliasKind.AWS_IAM_USER, AliasKind.K8S_SERVICE_ACCOUNT, AliasKind.AZURE_OBJECT_ID]);
+export const EXCLUSIVE_KINDS: ReadonlySet<AliasKind> = new Set([AliasKind.OKTA_USER_ID, AliasKind.AWS_IAM_USER, AliasKind.AWS_IDENTITY_CENTER_USER_ID, AliasKind.K8S_SERVICE_ACCOUNT, AliasKind.AZURE_OBJECT_ID]);
 
 /**
  * Which alias names an identity best, first to last: the canonical alias becomes the identity's id. A person's
@@ -56,6 +56,7 @@ export const CANONICAL_ORDER: readonly AliasKind[] = [
   AliasKind.AZURE_OBJECT_ID,
   AliasKind.FLYTE_PRINCIPAL,
   AliasKind.AWS_IDENTITY_CENTER_USER,
+  AliasKind.AWS_IDENTITY_CENTER_USER_ID,
   AliasKind.K8S_USER,
   AliasKind.AWS_ROLE_SESSION,
   AliasKind.AWS_ACCESS_KEY,

@@ -13,6 +13,7 @@ export type RuleName =
   | 'okta.actor' // an Okta actor's id and its alternateId (login)
   | 'same-value' // one field's value, typed two ways by the normalizer
   | 'aws.identity-center-session' // an AWSReservedSSO_ role session is named after the Identity Center user
+  | 'aws.identity-center-sign-in' // an Identity Center sign-in names the Identity Store user id and the user name it used
   | 'aws.session-credential' // a temporary key is the credential of exactly one role session
   | 'azure.claims' // a caller's upn and object id from the same token's claims
   | 'aws.access-key-use' // a long-term key authenticated as an IAM user

@@ -76,6 +76,13 @@ function cloudTrailLinks(event: AuditEvent, aliases: ObservedAlias[], out: LinkL
   if (session && icUser && roleOfSession && IDENTITY_CENTER_ROLE.test(roleOfSession)) {
     out.add('aws.identity-center-session', Strength.EVENT, session, icUser, `${roleOfSession} is an Identity Center permission set: its session name ${icUser.value} is the Identity Center user`);
   }
+  // an Identity Center event names the Identity Store user by id and (sign-ins) by the name it signed in with
+  const storeUser = of(AliasKind.AWS_IDENTITY_CENTER_USER_ID);
+  if (storeUser && icUser && !session) {
+    const eventName = stringAt(event.raw, 'eventName') ?? event.rawAction;
+    const how = stringAt(event.raw, 'eventSource') === 'signin.amazonaws.com' ? `signed in as ${icUser.value} (${icUser.field}) with ${eventName}` : `acted as ${icUser.value} (${icUser.field}) in ${eventName}`;
+    out.add('aws.identity-center-sign-in', Strength.EVENT, storeUser, icUser, `Identity Store user ${storeUser.value} (${storeUser.field}) ${how}`);
+  }
   if (session && key) out.add('aws.session-credential', Strength.EVENT, session, key, `temporary key ${key.value} is the credential of session ${session.value}`);
   if (user && key && !session) out.add('aws.access-key-use', Strength.USE, user, key, `access key ${key.value} authenticated as IAM user ${user.value}`);
 

@@ -57,6 +57,7 @@ const ACTOR_PRECEDENCE: readonly AliasKind[] = [
   AliasKind.AWS_IAM_USER,
   AliasKind.EMAIL,
   AliasKind.AWS_IDENTITY_CENTER_USER,
+  AliasKind.AWS_IDENTITY_CENTER_USER_ID,
   AliasKind.AWS_ROLE_SESSION,
   AliasKind.K8S_SERVICE_ACCOUNT,
   AliasKind.AZURE_OBJECT_ID,

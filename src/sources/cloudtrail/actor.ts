@@ -1,4 +1,4 @@
-import { ActorType, AliasKind, type Actor, type ActorAlias } from '../../domain';
+import { ActorType, AliasKind, type Actor, type ActorAlias, type JsonValue } from '../../domain';
 import type { CloudTrailUserIdentity } from './record';
 
 /** Identity Center permission-set roles: their session name is the Identity Center user name. */
@@ -38,11 +38,47 @@ class AliasList {
   }
 }
 
+/** What CloudTrail writes instead of a name it will not show (failed sign-ins of unknown users). */
+const HIDDEN = 'HIDDEN_DUE_TO_SECURITY_REASONS';
+
+function shown(value: string | undefined): string | undefined {
+  return value && value !== HIDDEN ? value : undefined;
+}
+
 /**
- * The actor of one record, from `userIdentity`, for every identity type CloudTrail writes. Every typed name the
- * record gives becomes an alias with the field it came from, so that the identity graph can tie it to a person.
+ * The name an IAM Identity Center sign-in used (`additionalEventData.UserName`: the IdP's nameID, the directory's
+ * user name, or what was typed at a Directory Service prompt), on the sign-in events that carry it.
  */
-export function actorOf(identity: CloudTrailUserIdentity | undefined): Actor {
+function signInUserName(additional: { [key: string]: JsonValue } | undefined): string | undefined {
+  const value = additional?.UserName;
+  return typeof value === 'string' ? shown(value.trim()) : undefined;
+}
+
+/**
+ * An Identity Center user: the Identity Store user id (`onBehalfOf.userId`, which AWS recommends for telling
+ * users apart) and, on a sign-in, the user name it signed in with. Before July 2025 the same events said
+ * `type: Unknown` with the name in `userIdentity.userName` too; both shapes give the same actor.
+ */
+function identityCenterUser(identity: CloudTrailUserIdentity, additional: { [key: string]: JsonValue } | undefined, aliases: AliasList, base: Pick<Actor, 'uid' | 'sessionId'>): Actor {
+  const userId = shown(identity.onBehalfOf?.userId);
+  aliases.add(AliasKind.AWS_IDENTITY_CENTER_USER_ID, userId, 'userIdentity.onBehalfOf.userId');
+  const fromSignIn = signInUserName(additional);
+  const userName = fromSignIn ?? shown(identity.userName);
+  const field = fromSignIn ? 'additionalEventData.UserName' : 'userIdentity.userName';
+  if (userName) {
+    aliases.add(AliasKind.AWS_IDENTITY_CENTER_USER, userName, field);
+    if (isEmail(userName)) aliases.add(AliasKind.EMAIL, userName, field);
+  }
+  const name = userName ?? userId ?? identity.principalId ?? 'unknown';
+  return { ...base, uid: userId ?? identity.principalId, name, type: ActorType.USER, aliases: aliases.items };
+}
+
+/**
+ * The actor of one record, from `userIdentity` (and, on Identity Center sign-ins, `additionalEventData`), for
+ * every identity type CloudTrail writes. Every typed name the record gives becomes an alias with the field it
+ * came from, so that the identity graph can tie it to a person.
+ */
+export function actorOf(identity: CloudTrailUserIdentity | undefined, additional?: { [key: string]: JsonValue }): Actor {
   if (!identity) return { name: 'unknown', type: ActorType.UNKNOWN, aliases: [] };
   const aliases = new AliasList();
   // a temporary or long-term key is how later calls are tied back to the session that created it
@@ -96,16 +132,8 @@ export function actorOf(identity: CloudTrailUserIdentity | undefined): Actor {
       if (isEmail(name)) aliases.add(AliasKind.EMAIL, name, 'userIdentity.arn');
       return { ...base, name, type: ActorType.USER, aliases: aliases.items };
     }
-    case 'IdentityCenterUser': {
-      const userId = identity.onBehalfOf?.userId;
-      const userName = identity.userName;
-      if (userName) {
-        aliases.add(AliasKind.AWS_IDENTITY_CENTER_USER, userName, 'userIdentity.userName');
-        if (isEmail(userName)) aliases.add(AliasKind.EMAIL, userName, 'userIdentity.userName');
-      }
-      const name = userName ?? userId ?? identity.principalId ?? 'unknown';
-      return { ...base, uid: userId ?? identity.principalId, name, type: ActorType.USER, aliases: aliases.items };
-    }
+    case 'IdentityCenterUser':
+      return identityCenterUser(identity, additional, aliases, base);
     case 'Root': {
       // root's ARN is arn:aws:iam::<acct>:root; userName, when present, is the account alias
       const name = identity.userName ?? 'root';
@@ -127,6 +155,8 @@ export function actorOf(identity: CloudTrailUserIdentity | undefined): Actor {
       return { ...base, name, type: ActorType.ROLE_SESSION, aliases: aliases.items };
     }
     default: {
+      // an Identity Center sign-in as written before July 2025: `Unknown`, with the store's user in onBehalfOf
+      if (identity.onBehalfOf?.userId) return identityCenterUser(identity, additional, aliases, base);
       // `Unknown` (e.g. failed sign-ins of unknown users, where userName is HIDDEN_DUE_TO_SECURITY_REASONS) and
       // types CloudTrail may add later
       const name = identity.userName ?? identity.arn ?? identity.principalId ?? 'unknown';

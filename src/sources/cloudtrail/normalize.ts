@@ -142,7 +142,7 @@ export function normalizeRecord(raw: unknown, sourceId: string): AuditEvent {
     ocsfClassUid: OCSF_CLASS_UID[category],
     action: `${service}:${eventName}`,
     rawAction: eventName,
-    actor: actorOf(userIdentityOf(record.userIdentity)),
+    actor: actorOf(userIdentityOf(record.userIdentity), record.additionalEventData),
     targets: targetsOf(record),
     outcome,
     cloud: { provider: 'aws', ...(account ? { account } : {}), ...(region ? { region } : {}) },

@@ -8,7 +8,9 @@ import { matchEvidence } from '../../../src/correlation/identity/service';
 import { Strength } from '../../../src/correlation/identity/links';
 import { AliasKind, AuditgraphError, ErrorCode, SortOrder, SourceState, type Source } from '../../../src/domain';
 import { QueryEngine, type QueryExplain } from '../../../src/query/engine';
+import { normalizeRecord } from '../../../src/sources/cloudtrail/normalize';
 import { testDeps } from '../../helpers/deps';
+import { IDC_USER_ID, identityCenterSignIn, identityCenterUserCall } from '../../sources/cloudtrail/records';
 import { ALICE_SESSION, incidentEvents, incidentIdentities, ML_TRAINING } from './scenario';
 import { TypedMemorySource } from './typed-source';
 
@@ -77,6 +79,17 @@ describe('per-source alias pushdown for an identity', () => {
     const k8s = bySource(plan, 'prod-eks-audit');
     expect(k8s.plan.pushed.identity).toBeUndefined();
     expect(k8s.plan.residual[0]).toMatch(/^identity=alice@example.com \(\d+ of its \d+ aliases can appear here: .*K8S_USER oidc:alice@example.com.*not filterable upstream$/);
+  });
+
+  it("keeps an Identity Center user's identity local on a live trail: no lookup attribute names the Identity Store user id", async () => {
+    const events = incidentEvents();
+    events.trail.push(normalizeRecord(identityCenterSignIn(), 'trail'), normalizeRecord(identityCenterUserCall(), 'trail'));
+    const { alice } = incidentIdentities(events);
+    expect(alice.aliases.map((a) => a.alias.kind)).toContain(AliasKind.AWS_IDENTITY_CENTER_USER_ID);
+    const trail = bySource(await engine.explain({ window: WINDOW, identity: searchFor(alice) }), 'trail');
+    // Username=alice@example.com would miss her portal calls, which name only the id: the trail is read and matched here
+    expect(trail.plan.pushed.identity).toBeUndefined();
+    expect(trail.plan.residual[0]).toContain(`filtered locally: AWS_IDENTITY_CENTER_USER_ID ${IDC_USER_ID} cannot be sent`);
   });
 
   it('does not ask a source whose events cannot carry any of the identity\'s aliases', async () => {

@@ -2,6 +2,8 @@ import { AliasKind } from '../../../src/domain';
 import { eventLinks } from '../../../src/correlation/identity/rules';
 import type { Link } from '../../../src/correlation/identity/links';
 import * as r from './records';
+import { normalizeRecord } from '../../../src/sources/cloudtrail/normalize';
+import { IDC_USER_ID, identityCenterSignIn, identityCenterSignInLegacy, identityCenterUserCall } from '../../sources/cloudtrail/records';
 
 const pairs = (links: Link[]) => links.map((l) => `${l.rule}: ${l.a.kind} ${l.a.value} ~ ${l.b.kind} ${l.b.value}${l.label ? ' (label)' : ''}`).sort();
 
@@ -27,6 +29,20 @@ describe('identity rules over one event', () => {
       `aws.session-credential: AWS_ROLE_SESSION ${ALICE_SESSION} ~ AWS_ACCESS_KEY ASIAN5TZHTAKANN32E2J`,
       'same-value: AWS_IDENTITY_CENTER_USER alice@example.com ~ EMAIL alice@example.com',
     ]);
+  });
+
+  it('CloudTrail Identity Center sign-in: the Identity Store user id is tied to the user name it signed in with', () => {
+    const links = eventLinks(normalizeRecord(identityCenterSignIn(), 'trail'));
+    expect(pairs(links)).toEqual([
+      `aws.identity-center-sign-in: AWS_IDENTITY_CENTER_USER_ID ${IDC_USER_ID} ~ AWS_IDENTITY_CENTER_USER alice@example.com`,
+      'same-value: AWS_IDENTITY_CENTER_USER alice@example.com ~ EMAIL alice@example.com',
+    ]);
+    const signIn = links.find((l) => l.rule === 'aws.identity-center-sign-in');
+    expect(signIn?.text).toBe(`Identity Store user ${IDC_USER_ID} (userIdentity.onBehalfOf.userId) signed in as alice@example.com (additionalEventData.UserName) with UserAuthentication`);
+    expect(signIn?.event).toMatchObject({ sourceId: 'trail', id: 'e-idc-signin' });
+    // the older shape says the same; a call that names only the id ties nothing
+    expect(pairs(eventLinks(normalizeRecord(identityCenterSignInLegacy(), 'trail')))).toEqual(pairs(links));
+    expect(eventLinks(normalizeRecord(identityCenterUserCall(), 'trail'))).toEqual([]);
   });
 
   it('CloudTrail: the shared permission-set role is never tied to the person using it', () => {

@@ -6,7 +6,9 @@ import { AliasKind, type AuditEvent } from '../../../src/domain';
 import { QueryEngine } from '../../../src/query/engine';
 import { createRequestContext, type RequestContext } from '../../../src/resolvers/context';
 import { buildAuditgraphSchema } from '../../../src/schema/build';
+import { normalizeRecord } from '../../../src/sources/cloudtrail/normalize';
 import { appConfigWith } from '../../helpers/app-config';
+import { IDC_USER_ID, identityCenterSignIn, identityCenterUserCall } from '../../sources/cloudtrail/records';
 import { FakeKubeApiServer } from './fake-kube-apiserver';
 import { FakeOkta } from './fake-okta';
 import * as r from './records';
@@ -173,6 +175,26 @@ describe('identity(ref) and Actor.identity over an engine, with loopback lookups
     expect(notebook.discovery!.notes).toContain(
       'ServiceAccount ml-production/notebook in prod-eks-audit has no eks.amazonaws.com/role-arn or iam.gke.io/gcp-service-account annotation: it maps to no cloud role',
     );
+  });
+
+  it("ties alice's Identity Center sign-in and her portal calls (which name only the store's user id) to her", async () => {
+    const events = incidentEvents();
+    events.trail.push(
+      normalizeRecord(identityCenterSignIn('e-idc-signin', '2026-03-14T08:58:40Z', 'alice@example.com'), 'trail'),
+      normalizeRecord(identityCenterUserCall('e-idc-portal', '2026-03-14T08:59:10Z'), 'trail'),
+    );
+    const ctx = contextOver(events);
+    const alice = (await identityOf(ctx, 'alice@example.com'))!;
+    const id = alice.aliases.find((a) => a.kind === 'AWS_IDENTITY_CENTER_USER_ID');
+    expect(id).toMatchObject({ value: IDC_USER_ID, rule: 'aws.identity-center-sign-in' });
+    expect(id?.evidence).toContain(`Identity Store user ${IDC_USER_ID} (userIdentity.onBehalfOf.userId) signed in as alice@example.com (additionalEventData.UserName) with UserAuthentication (trail event e-idc-signin`);
+    const q = `query($w: TimeWindowInput!) { identity(ref: "alice@example.com", window: $w) { events(window: $w, first: 100) { edges { evidence node { id } } } } }`;
+    const { identity } = await run<{ identity: { events: { edges: { evidence: string[]; node: { id: string } }[] } } }>(ctx, q, { w: WINDOW });
+    const portal = identity.events.edges.find((e) => e.node.id === 'e-idc-portal');
+    expect(portal?.evidence.join(' ')).toContain(`AWS_IDENTITY_CENTER_USER_ID ${IDC_USER_ID}`);
+    expect(identity.events.edges.some((e) => e.node.id === 'e-idc-signin')).toBe(true);
+    // and the id alone finds her
+    expect((await identityOf(ctx, IDC_USER_ID))?.id).toBe('alice@example.com');
   });
 
   it('nothing found is null, not an error; an identity known only from config has no events and every source OK', async () => {

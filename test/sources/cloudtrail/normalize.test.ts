@@ -12,6 +12,9 @@ import {
   deniedCreateUser,
   federatedUserCall,
   getSecretValue,
+  IDC_USER_ID,
+  identityCenterSignIn,
+  identityCenterSignInLegacy,
   identityCenterUserCall,
   rootConsoleLogin,
   samlAssumeRole,
@@ -188,10 +191,45 @@ describe('CloudTrail normalization', () => {
     expect(e.targets.map((t) => t.type)).toEqual(['AWS::IAM::Role', 'AccessKey', 'AWS::STS::AssumedRole']);
   });
 
-  it('an Identity Center user: the identity store user id', () => {
+  it('an Identity Center user: the identity store user id, an alias when it is all the record says', () => {
     const e = normalizeRecord(identityCenterUserCall(), SOURCE);
-    expect(e.actor).toMatchObject({ name: '94482488-3041-7026-18f3-be45837cd0e4', uid: '94482488-3041-7026-18f3-be45837cd0e4', type: ActorType.USER });
+    expect(e.actor).toMatchObject({ name: IDC_USER_ID, uid: IDC_USER_ID, type: ActorType.USER });
+    expect(e.actor.aliases).toEqual([{ kind: AliasKind.AWS_IDENTITY_CENTER_USER_ID, value: IDC_USER_ID, field: 'userIdentity.onBehalfOf.userId' }]);
     expect(e.action).toBe('sso:ListAccounts');
+  });
+
+  it('an Identity Center sign-in names the user it signed in (additionalEventData.UserName) beside the store id', () => {
+    const e = normalizeRecord(identityCenterSignIn(), SOURCE);
+    expect(e.actor).toMatchObject({ name: 'alice@example.com', uid: IDC_USER_ID, type: ActorType.USER });
+    expect(e.actor.aliases).toEqual([
+      { kind: AliasKind.AWS_IDENTITY_CENTER_USER_ID, value: IDC_USER_ID, field: 'userIdentity.onBehalfOf.userId' },
+      { kind: AliasKind.AWS_IDENTITY_CENTER_USER, value: 'alice@example.com', field: 'additionalEventData.UserName' },
+      { kind: AliasKind.EMAIL, value: 'alice@example.com', field: 'additionalEventData.UserName' },
+    ]);
+    expect(e.category).toBe(EventCategory.AUTHENTICATION);
+    // a directory user name that is no email is the Identity Center user only
+    const plain = normalizeRecord(identityCenterSignIn('e-plain', '2026-03-14T09:00:00Z', 'anyuser', 'CredentialChallenge'), SOURCE);
+    expect(plain.actor.aliases.map((a) => `${a.kind} ${a.value}`)).toEqual([`AWS_IDENTITY_CENTER_USER_ID ${IDC_USER_ID}`, 'AWS_IDENTITY_CENTER_USER anyuser']);
+  });
+
+  it('the older sign-in shape (type Unknown, userName, onBehalfOf) is the same Identity Center user, not an unknown actor', () => {
+    const e = normalizeRecord(identityCenterSignInLegacy(), SOURCE);
+    expect(e.actor).toMatchObject({ name: 'alice@example.com', uid: IDC_USER_ID, type: ActorType.USER });
+    expect(e.actor.aliases.map((a) => `${a.kind} ${a.value} (${a.field})`)).toEqual([
+      `AWS_IDENTITY_CENTER_USER_ID ${IDC_USER_ID} (userIdentity.onBehalfOf.userId)`,
+      'AWS_IDENTITY_CENTER_USER alice@example.com (additionalEventData.UserName)',
+      'EMAIL alice@example.com (additionalEventData.UserName)',
+    ]);
+  });
+
+  it('a hidden or absent user name names nobody', () => {
+    const hidden = identityCenterSignIn('e-hidden', '2026-03-14T09:00:00Z', 'HIDDEN_DUE_TO_SECURITY_REASONS', 'CredentialChallenge');
+    const e = normalizeRecord(hidden, SOURCE);
+    expect(e.actor.aliases.map((a) => a.kind)).toEqual([AliasKind.AWS_IDENTITY_CENTER_USER_ID]);
+    expect(e.actor.name).toBe(IDC_USER_ID);
+    // an unknown user's failed sign-in (no store user, name hidden) stays unknown
+    const unknown = { ...hidden, userIdentity: { type: 'Unknown', principalId: ACCOUNT, accountId: ACCOUNT, userName: 'HIDDEN_DUE_TO_SECURITY_REASONS' } };
+    expect(normalizeRecord(unknown, SOURCE).actor).toMatchObject({ type: ActorType.UNKNOWN, aliases: [] });
   });
 
   it('GetSessionToken and AssumeRole are authentication; other STS reads are not', () => {

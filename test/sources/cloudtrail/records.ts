@@ -7,6 +7,9 @@ export const ACCOUNT = '111122223333';
 export const REGION = 'us-east-1';
 export const SSO_ROLE = 'AWSReservedSSO_AdministratorAccess_3f2a1b9c';
 export const ATTACKER_IP = '198.51.100.23';
+/** an Identity Store user (Identity Center) and its store */
+export const IDC_USER_ID = '94482488-3041-7026-18f3-be45837cd0e4';
+export const IDENTITY_STORE = 'arn:aws:identitystore::111122223333:identitystore/d-9067230a4e';
 
 type Json = Record<string, unknown>;
 
@@ -242,12 +245,47 @@ export function identityCenterUserCall(eventID = 'e-idc', eventTime = '2026-03-1
     userIdentity: {
       type: 'IdentityCenterUser',
       accountId: ACCOUNT,
-      onBehalfOf: { userId: '94482488-3041-7026-18f3-be45837cd0e4', identityStoreArn: 'arn:aws:identitystore::111122223333:identitystore/d-9067230a4e' },
+      onBehalfOf: { userId: IDC_USER_ID, identityStoreArn: IDENTITY_STORE },
       credentialId: 'EXAMPLEVHULjJdTUdPJfofVa1sufHDoj7aYcOYcxFVllWR_Whr1fEXAMPLE',
     },
     readOnly: true,
     requestParameters: null,
     responseElements: null,
+  };
+}
+
+/**
+ * An IAM Identity Center sign-in as CloudTrail writes it since July 2025: `userIdentity` of type
+ * IdentityCenterUser names the Identity Store user only by id (`onBehalfOf.userId`), no userName; the name the
+ * user signed in with is in `additionalEventData.UserName` (CredentialChallenge with PASSWORD, or
+ * UserAuthentication with an external IdP).
+ */
+export function identityCenterSignIn(eventID = 'e-idc-signin', eventTime = '2026-03-14T08:58:40Z', userName = 'alice@example.com', eventName = 'UserAuthentication'): Json {
+  return {
+    ...base(eventID, eventTime, 'signin.amazonaws.com', eventName),
+    eventVersion: '1.11',
+    userIdentity: {
+      type: 'IdentityCenterUser',
+      accountId: ACCOUNT,
+      onBehalfOf: { userId: IDC_USER_ID, identityStoreArn: IDENTITY_STORE },
+      credentialId: 'EXAMPLEVHULjJdTUdPJfofVa1sufHDoj7aYcOYcxFVllWR_Whr1fEXAMPLE',
+    },
+    sourceIPAddress: ATTACKER_IP,
+    userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0.0.0 Safari/537.36',
+    requestParameters: null,
+    responseElements: null,
+    additionalEventData: { AuthWorkflowID: '9de74b32-8362-4a01-a524-de21df59fd83', CredentialType: eventName === 'UserAuthentication' ? 'EXTERNAL_IDP' : 'PASSWORD', UserName: userName },
+    eventType: 'AwsServiceEvent',
+    serviceEventDetails: { [eventName]: 'Success' },
+  };
+}
+
+/** The same sign-in as CloudTrail wrote it before July 2025: type Unknown, the typed name also in userIdentity.userName. */
+export function identityCenterSignInLegacy(eventID = 'e-idc-legacy', eventTime = '2026-03-14T08:58:30Z', userName = 'alice@example.com'): Json {
+  return {
+    ...identityCenterSignIn(eventID, eventTime, userName, 'CredentialChallenge'),
+    eventVersion: '1.08',
+    userIdentity: { type: 'Unknown', principalId: ACCOUNT, arn: '', accountId: ACCOUNT, accessKeyId: '', userName, onBehalfOf: { userId: IDC_USER_ID, identityStoreArn: IDENTITY_STORE } },
   };
 }
 
