@@ -4,19 +4,23 @@ import { rebuildDemo } from './ensure';
 import { MAX_SCALE } from './generate';
 import { DEFAULT_SCALE, DEFAULT_SEED, type DemoManifest } from './manifest';
 
-const USAGE = `usage: node dist/src/demo/cli.js [--out DIR] [--date YYYY-MM-DD] [--seed N] [--scale X]
+const USAGE = `usage: node dist/src/demo/cli.js [--out DIR] [--date YYYY-MM-DD] [--seed N] [--scale X] [--flyte-executions-only]
 
 Writes the bundled demo (one incident across six audit trails, DEMO.md) in each service's export layout.
   --out DIR    where to write it (default: $AUDITGRAPH_DEMO_DIR or <repo>/.demo-data)
   --date D     the demo's day, UTC (default: $${DEMO_DATE_ENV}, else yesterday)
   --seed N     integer seed (default ${DEFAULT_SEED}); the same seed, scale and date give the same bytes
-  --scale X    multiplies the background traffic, 0 < X <= ${MAX_SCALE} (default ${DEFAULT_SCALE})`;
+  --scale X    multiplies the background traffic, 0 < X <= ${MAX_SCALE} (default ${DEFAULT_SCALE})
+  --flyte-executions-only
+               write Flyte's execution list without node and task executions (runs are then tied to their
+               pods by the Kubernetes audit alone)`;
 
 interface CliOptions {
   out: string;
   date?: string;
   seed?: number;
   scale?: number;
+  flyteNodeExecutions?: false;
 }
 
 export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
@@ -46,6 +50,9 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
         break;
       case '--scale':
         opts.scale = numberOf(value());
+        break;
+      case '--flyte-executions-only':
+        opts.flyteNodeExecutions = false;
         break;
       case '-h':
       case '--help':
@@ -81,7 +88,7 @@ async function main(): Promise<void> {
     return;
   }
   const started = performance.now();
-  const manifest = await rebuildDemo(parsed.out, { date: parsed.date, seed: parsed.seed, scale: parsed.scale });
+  const manifest = await rebuildDemo(parsed.out, { date: parsed.date, seed: parsed.seed, scale: parsed.scale, flyteNodeExecutions: parsed.flyteNodeExecutions });
   process.stdout.write(`${summary(manifest, parsed.out, (performance.now() - started) / 1000)}\n`);
 }
 

@@ -27,6 +27,7 @@ export async function readDemoManifest(root: string): Promise<DemoManifest | und
 export function isCurrentDemo(manifest: DemoManifest | undefined, opts?: GenerateOptions): manifest is DemoManifest {
   if (!manifest || manifest.generator !== GENERATOR_NAME || manifest.generatorVersion !== GENERATOR_VERSION) return false;
   if (manifest.date !== (opts?.date ?? defaultDemoDate())) return false;
+  if ((manifest.flyteNodeExecutions ?? true) !== (opts?.flyteNodeExecutions ?? true)) return false;
   if (opts?.seed === undefined && opts?.scale === undefined) return true;
   const wanted = checkOptions(opts);
   return manifest.seed === wanted.seed && manifest.scale === wanted.scale;
@@ -63,7 +64,7 @@ async function build(root: string, opts: GenerateOptions | undefined, keepOthers
     if (keepOthers) {
       // Another process or a concurrent call may have put the same demo in place meanwhile: keep theirs.
       const current = await readDemoManifest(target);
-      if (isCurrentDemo(current, { seed: manifest.seed, scale: manifest.scale, date: manifest.date })) {
+      if (isCurrentDemo(current, { seed: manifest.seed, scale: manifest.scale, date: manifest.date, flyteNodeExecutions: manifest.flyteNodeExecutions })) {
         await fs.promises.rm(building, { recursive: true, force: true });
         return current;
       }

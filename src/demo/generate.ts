@@ -23,6 +23,11 @@ export interface GenerateOptions {
    */
   date?: string;
   /**
+   * false writes Flyte's execution list only (`uctl get execution -o json`), without the node and task execution
+   * files: runs must then be tied to their pods from the Kubernetes audit alone. Default true.
+   */
+  flyteNodeExecutions?: boolean;
+  /**
    * multiplies the background traffic (0 < scale ≤ 20); the incident is the same at every scale. Each source's
    * part of the day is built in memory before it is written: about 400 MB at scale 1, 1 GB at scale 5.
    */
@@ -34,14 +39,14 @@ export const DEMO_SOURCE_DIRS = ['okta', 'flyte', 'k8s-audit', 'cloudtrail', 'gc
 export const MANIFEST_FILE = 'manifest.json';
 export const MAX_SCALE = 20;
 
-export function checkOptions(opts: GenerateOptions = {}): { seed: number; scale: number; date: string } {
+export function checkOptions(opts: GenerateOptions = {}): { seed: number; scale: number; date: string; flyteNodeExecutions: boolean } {
   const seed = opts.seed ?? DEFAULT_SEED;
   const scale = opts.scale ?? DEFAULT_SCALE;
   const date = opts.date ?? defaultDemoDate();
   if (!Number.isSafeInteger(seed)) throw new RangeError(`demo seed must be an integer, got ${seed}`);
   if (!Number.isFinite(scale) || scale <= 0 || scale > MAX_SCALE) throw new RangeError(`demo scale must be in (0, ${MAX_SCALE}], got ${scale}`);
   if (!isCalendarDate(date)) throw new RangeError(`demo date must be a calendar date YYYY-MM-DD, got ${JSON.stringify(date)}`);
-  return { seed, scale, date };
+  return { seed, scale, date, flyteNodeExecutions: opts.flyteNodeExecutions ?? true };
 }
 
 /**
@@ -49,11 +54,11 @@ export function checkOptions(opts: GenerateOptions = {}): { seed: number; scale:
  * (written last). Deterministic: one seed, scale and date always give byte-identical files.
  */
 export async function generateDemo(root: string, opts: GenerateOptions = {}): Promise<DemoManifest> {
-  const { seed, scale, date } = checkOptions(opts);
+  const { seed, scale, date, flyteNodeExecutions } = checkOptions(opts);
   const day = demoDay(date);
   const rng = new Rng(seed);
   const runs = planRuns(rng.fork('flyte-runs'), day);
-  const ctx = (label: string): WriterContext => ({ rng: rng.fork(label), day, scale, runs });
+  const ctx = (label: string): WriterContext => ({ rng: rng.fork(label), day, scale, runs, flyteNodeExecutions });
 
   await fs.promises.mkdir(root, { recursive: true });
   await fs.promises.rm(path.join(root, MANIFEST_FILE), { force: true });
@@ -88,6 +93,7 @@ export async function generateDemo(root: string, opts: GenerateOptions = {}): Pr
     seed,
     scale,
     date,
+    flyteNodeExecutions,
     day: { from: isoMillis(day.start), to: isoMillis(day.end) },
     org: {
       oktaDomain: ORG.oktaDomain,

@@ -5,7 +5,7 @@
 
 export const GENERATOR_NAME = 'auditgraph-demo';
 /** Bump whenever the generator writes different bytes for the same seed, scale and date: ensureDemo then rebuilds. */
-export const GENERATOR_VERSION = 2;
+export const GENERATOR_VERSION = 3;
 export const DEFAULT_SEED = 20260314;
 export const DEFAULT_SCALE = 1;
 
@@ -130,6 +130,8 @@ export interface DemoManifest {
   scale: number;
   /** the demo's day, `YYYY-MM-DD` (UTC) */
   date: string;
+  /** false: the Flyte export holds the execution list only, no node or task executions */
+  flyteNodeExecutions: boolean;
   day: { from: string; to: string };
   org: {
     oktaDomain: string;

@@ -22,6 +22,8 @@ export interface WriterContext {
   /** multiplies background traffic; the incident is the same at every scale */
   scale: number;
   runs: PlannedRun[];
+  /** write Flyte's node and task executions beside the execution list (false: the execution list only) */
+  flyteNodeExecutions: boolean;
 }
 
 /** How many background items to write for a base count at scale 1. */

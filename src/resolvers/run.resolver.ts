@@ -117,7 +117,7 @@ export class RunResolver {
     return (await runs(ctx).detail(run.handle)).lifecycle;
   }
 
-  @FieldResolver(() => [String], { description: "the pods of the run's task attempts (from Flyte's task executions)" })
+  @FieldResolver(() => [String], { description: "the pods of the run's task attempts, from Flyte's task executions (`links.pods` adds those found only in the Kubernetes audit)" })
   async pods(@Root() run: RunObject, @Ctx() ctx: RequestContext): Promise<string[]> {
     return (await runs(ctx).detail(run.handle)).pods.map((p) => p.name);
   }

@@ -109,7 +109,9 @@ export class RunObject {
   parentRunId?: string;
 }
 
-@ObjectType('RunPod', { description: "One of the run's pods: Flyte's task attempt, and what the Kubernetes audit log says of it." })
+@ObjectType('RunPod', {
+  description: "One of the run's pods: Flyte's task attempt, and what the Kubernetes audit log says of it; or a pod Flyte's record does not list, found in the audit (`discoveredBy`).",
+})
 export class RunPodObject {
   @Field(() => String)
   name!: string;
@@ -117,17 +119,17 @@ export class RunPodObject {
   @Field(() => String)
   namespace!: string;
 
-  @Field(() => String)
-  nodeId!: string;
+  @Field(() => String, { nullable: true, description: "the Flyte node; for a pod found in the audit, its `node-id` label or name; null when neither says" })
+  nodeId?: string;
 
-  @Field(() => Int)
-  retryAttempt!: number;
+  @Field(() => Int, { nullable: true, description: 'the attempt; for a pod found in the audit, from its name; null when the name is hashed' })
+  retryAttempt?: number;
 
-  @Field(() => String)
-  task!: string;
+  @Field(() => String, { nullable: true, description: 'the Flyte task; for a pod found in the audit, its `task-name` label (Flyte\'s label form)' })
+  task?: string;
 
-  @Field(() => String, { description: "the task attempt's phase" })
-  phase!: string;
+  @Field(() => String, { nullable: true, description: "the task attempt's phase; null for a pod found only in the audit" })
+  phase?: string;
 
   @Field(() => DateTimeScalar, { nullable: true, description: 'when it could first act (its create, else its attempt)' })
   from?: Date;
@@ -143,6 +145,12 @@ export class RunPodObject {
 
   @Field(() => String, { nullable: true, description: 'the audit event that created it, `sourceId/eventId`' })
   createdBy?: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "null for a pod Flyte's task executions list; for one found only in the Kubernetes audit, why it is the run's (its create event, and the labels or the Flyte pod name that name the run)",
+  })
+  discoveredBy?: string;
 }
 
 @ObjectType('RunServiceAccount', { description: "A Kubernetes service account the run's pods run as." })
@@ -308,6 +316,7 @@ export function toPodObject(p: PodLink): RunPodObject {
     serviceAccount: p.serviceAccount,
     serviceAccountEvidence: p.serviceAccountEvidence,
     createdBy: p.created ? `${p.created.sourceId}/${p.created.id}` : undefined,
+    discoveredBy: p.discovered ? `${p.discovered.event.sourceId}/${p.discovered.event.id}: ${p.discovered.evidence}` : undefined,
   };
 }
 

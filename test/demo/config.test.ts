@@ -78,6 +78,7 @@ describe('demo CLI arguments', () => {
     expect(parseArgs(['--out', '/tmp/x', '--seed', '42', '--scale=2.5'])).toEqual({ out: '/tmp/x', seed: 42, scale: 2.5 });
     expect(parseArgs(['--out=/tmp/y'])).toEqual({ out: '/tmp/y' });
     expect(parseArgs(['--help'])).toBe('help');
+    expect(parseArgs(['--out=/tmp/z', '--flyte-executions-only'])).toEqual({ out: '/tmp/z', flyteNodeExecutions: false });
   });
 
   it('refuses what it does not understand, saying what was wrong', () => {

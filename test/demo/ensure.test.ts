@@ -57,6 +57,18 @@ describe('ensureDemo', () => {
     expect(leftovers()).toEqual([]);
   }, 30_000);
 
+  it('takes a demo whose Flyte export has no node executions for that variant only, and rebuilds it for the full one', async () => {
+    const root = path.join(tmp, 'demo');
+    const variant = await ensureDemo(root, { ...SMALL, flyteNodeExecutions: false });
+    expect(variant.flyteNodeExecutions).toBe(false);
+    expect(fs.existsSync(path.join(root, 'flyte', 'node_executions'))).toBe(false);
+    expect((await ensureDemo(root, { ...SMALL, flyteNodeExecutions: false })).flyteNodeExecutions).toBe(false);
+    const full = await ensureDemo(root, SMALL);
+    expect(full.flyteNodeExecutions).toBe(true);
+    expect(fs.readdirSync(path.join(root, 'flyte', 'node_executions')).length).toBeGreaterThan(0);
+    expect(full.sources.flyte.taskExecutions).toBeGreaterThan(0);
+  }, 60_000);
+
   it('does not take a folder without a manifest (or with a broken one) for a demo', async () => {
     const root = path.join(tmp, 'demo');
     fs.mkdirSync(path.join(root, 'okta'), { recursive: true });

@@ -17,7 +17,7 @@ let pinned: DemoServer;
 const unpinnedDate = defaultDemoDate({});
 
 beforeAll(async () => {
-  today = await DemoServer.start({}, { root: TODAY_ROOT, date: unpinnedDate });
+  today = await DemoServer.start({}, { root: TODAY_ROOT, demo: { date: unpinnedDate } });
   pinned = await DemoServer.start();
 }, 180_000);
 afterAll(async () => {

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { configFromDocument } from '../../src/config/load';
 import { demoConfigDocument } from '../../src/demo/document';
 import { ensureDemo } from '../../src/demo/ensure';
+import type { GenerateOptions } from '../../src/demo/generate';
 import type { DemoManifest } from '../../src/demo/manifest';
 import { startServer, type RunningServer } from '../../src/server/app';
 import { testDeps } from '../helpers/deps';
@@ -27,24 +28,25 @@ export class DemoServer {
     readonly manifest: DemoManifest,
   ) {}
 
-  /** The demo of the pinned day (2026-03-14) under E2E_DEMO_ROOT, or of `opts.date` under `opts.root`. */
-  static async start(env: NodeJS.ProcessEnv = {}, opts: { root?: string; date?: string } = {}): Promise<DemoServer> {
+  /** The demo of the pinned day (2026-03-14) under E2E_DEMO_ROOT, or another build (`opts.demo`) under `opts.root`. */
+  static async start(env: NodeJS.ProcessEnv = {}, opts: { root?: string; demo?: GenerateOptions } = {}): Promise<DemoServer> {
     return DemoServer.startWith({}, env, {}, opts);
   }
 
   /**
    * The demo config with top-level keys added or replaced (`auth`, `redaction`, `server`, `limits`…; `sources` may
    * be a function of the demo's), on a loopback port; `opts.logger` receives the server's log (default: silent);
-   * `opts.root` and `opts.date` serve a demo of another day from another folder.
+   * `opts.root` and `opts.demo` serve another build of the demo (another day, a Flyte export without node
+   * executions) from another folder.
    */
   static async startWith(
     extra: Record<string, unknown> & { sources?: (demo: Record<string, unknown>[]) => Record<string, unknown>[] },
     env: NodeJS.ProcessEnv = {},
     headers: Record<string, string> = {},
-    opts: { logger?: Logger; root?: string; date?: string } = {},
+    opts: { logger?: Logger; root?: string; demo?: GenerateOptions } = {},
   ): Promise<DemoServer> {
     const root = opts.root ?? E2E_DEMO_ROOT;
-    const manifest = await ensureDemo(root, opts.date ? { date: opts.date } : undefined);
+    const manifest = await ensureDemo(root, opts.demo);
     const base = demoConfigDocument(root);
     const { sources, ...rest } = extra;
     const doc = { ...base, ...rest, sources: sources ? sources(base.sources) : base.sources };

@@ -2,7 +2,8 @@ import { AliasKind, type AuditEvent } from '../../domain';
 import { ACCESS_KEY_TARGET } from '../../sources/cloudtrail/targets';
 import type { FlyteRun } from '../../sources/flyte/runs';
 import type { CredentialLink, EventRef, OtherPod, PodLink, RunPod, ServiceAccountLink } from './model';
-import { createdPodRunId, createdPodServiceAccount } from './raw';
+import { flytePodNameParts } from '../../sources/k8s-audit/run-id';
+import { createdPodLabels, createdPodRunId, createdPodServiceAccount } from './raw';
 
 /**
  * The pure half of run linking: from the events the discovery pass read, which pods are the run's, which
@@ -55,14 +56,55 @@ export interface PodLinking {
   notes: string[];
 }
 
+/** What in a pod create says the pod is the run's, when something does: its labels, or else its name. */
+export interface RunPodMark {
+  nodeId?: string;
+  retryAttempt?: number;
+  task?: string;
+  evidence: string;
+}
+
 /**
- * Ties the run's pods (from Flyte) to their pod-create audit events and service accounts, and finds the other
- * pods created in the window that run as the same accounts. `podEvents` are `pods.create` / `pods.delete`
+ * Whether a successful pod create is one of the run's pods, by what Flyte writes on every task pod: the labels
+ * `execution-id` (with `project`/`domain`, or the run's namespace), else, when the record holds no labels (a
+ * Metadata-level audit), Flyte's pod name `<execution>-<node>-<attempt>` in the run's namespace. A hashed name
+ * (`f…`) is found by its labels only. Labels naming another run win over a name.
+ */
+export function markOfRunPod(run: FlyteRun, e: AuditEvent, pod: { name: string; namespace: string }): RunPodMark | undefined {
+  if (e.outcome === 'FAILURE' || e.rawAction !== 'create') return undefined;
+  if (e.time.getTime() < run.createdAt.getTime() - CLOCK_SLACK_MS) return undefined;
+  const labels = createdPodLabels(e.raw);
+  const named = flytePodNameParts(pod.name);
+  const fromName = named && named.execution === run.id.name ? named : undefined;
+  const where = `create event ${e.id} at ${iso(e.time)}`;
+  const execution = labels['execution-id'];
+  if (execution !== undefined) {
+    const scoped = labels.project !== undefined && labels.domain !== undefined;
+    const ours = execution === run.id.name && (scoped ? labels.project === run.id.project && labels.domain === run.id.domain : pod.namespace === run.namespace);
+    if (!ours) return undefined;
+    const said = ['execution-id', 'project', 'domain', 'node-id'].filter((k) => labels[k] !== undefined).map((k) => `${k}=${labels[k]}`);
+    return {
+      nodeId: labels['node-id'] ?? fromName?.nodeId,
+      retryAttempt: fromName?.attempt,
+      task: labels['task-name'],
+      evidence: `its ${where} labels it ${said.join(', ')}${scoped ? '' : ` in the run's namespace ${run.namespace}`}`,
+    };
+  }
+  if (fromName && pod.namespace === run.namespace) {
+    return { nodeId: fromName.nodeId, retryAttempt: fromName.attempt, evidence: `its name is Flyte's ${run.id.name}-<node>-<attempt> in the run's namespace ${run.namespace} (${where}, which records no labels)` };
+  }
+  return undefined;
+}
+
+/**
+ * Ties the run's pods to their pod-create audit events and service accounts, and finds the other pods created
+ * in the window that run as the same accounts. The run's pods are those Flyte's task executions list, and those
+ * the audit shows created for the run (`markOfRunPod`) that Flyte does not list: an export without node or task
+ * executions, an API that answered none, an attempt Flyte lost. `podEvents` are `pods.create` / `pods.delete`
  * events of the window, oldest first; undefined when no Kubernetes audit source was read.
  */
 export function linkPods(run: FlyteRun, runPods: RunPod[], podEvents: AuditEvent[] | undefined): PodLinking {
   const notes: string[] = [];
-  const mine = new Map(runPods.map((p) => [`${p.namespace}/${p.name}`, p]));
   const pods: PodLink[] = runPods.map((p) => ({ ...p }));
   const byKey = new Map(pods.map((p) => [`${p.namespace}/${p.name}`, p]));
   const creates: { event: AuditEvent; name: string; namespace: string; serviceAccount?: string; runId?: string }[] = [];
@@ -77,9 +119,25 @@ export function linkPods(run: FlyteRun, runPods: RunPod[], podEvents: AuditEvent
       continue;
     }
     const sa = createdPodServiceAccount(e.raw);
-    const created = { event: e, name: target.name, namespace: target.namespace, serviceAccount: sa?.name, runId: createdPodRunId(e.raw, target.namespace) };
-    creates.push(created);
-    const pod = byKey.get(key);
+    creates.push({ event: e, name: target.name, namespace: target.namespace, serviceAccount: sa?.name, runId: createdPodRunId(e.raw, target.namespace) });
+    let pod = byKey.get(key);
+    const mark = pod ? undefined : markOfRunPod(run, e, { name: target.name, namespace: target.namespace });
+    if (mark) {
+      // a pod of the run that Flyte's record does not list: it could act from its create to its delete or the run's end
+      const ends = [deletes.get(key), run.endedAt].filter((d): d is Date => d !== undefined);
+      pod = {
+        name: target.name,
+        namespace: target.namespace,
+        nodeId: mark.nodeId,
+        retryAttempt: mark.retryAttempt,
+        task: mark.task,
+        from: e.time,
+        to: ends.length > 0 ? new Date(Math.min(...ends.map((d) => d.getTime()))) : undefined,
+        discovered: { event: eventRef(e), evidence: mark.evidence },
+      };
+      pods.push(pod);
+      byKey.set(key, pod);
+    }
     if (pod && !pod.created) {
       pod.created = { ...eventRef(e), by: e.actor.name };
       if (sa) {
@@ -88,6 +146,12 @@ export function linkPods(run: FlyteRun, runPods: RunPod[], podEvents: AuditEvent
       }
     }
   }
+  // a discovered pod's delete may come after its create in the same read: its end is the earlier of delete and run end
+  for (const pod of pods) {
+    const deleted = pod.discovered ? deletes.get(`${pod.namespace}/${pod.name}`) : undefined;
+    if (deleted && (!pod.to || deleted < pod.to)) pod.to = deleted;
+  }
+  const mine = new Set(byKey.keys());
 
   for (const pod of pods) {
     if (pod.serviceAccount) continue;

@@ -9,7 +9,7 @@ import {
 } from '../../domain';
 import type { QueryBudget } from '../../query/budget';
 import type { EventMatcher, QueryEngine } from '../../query/engine';
-import { isAssumeWebIdentity, actingServiceAccount, linkCredentials, linkPods, shortServiceAccount, type PodLinking } from './analyze';
+import { isAssumeWebIdentity, actingServiceAccount, linkCredentials, linkPods, markOfRunPod, shortServiceAccount, type PodLinking } from './analyze';
 import { loadDetail } from './detail';
 import type { OtherPod, RunDetail, RunHandle, RunLinks } from './model';
 
@@ -129,6 +129,16 @@ async function closeOtherPods(handle: RunHandle, others: OtherPod[], deps: Disco
   }
 }
 
+/**
+ * Why a run has no pods, when neither Flyte's record nor the Kubernetes audit shows one, naming the pod creates
+ * that named the run and were refused (a quota, an admission webhook).
+ */
+function noPodsNote(run: RunHandle['run'], podEvents: AuditEvent[]): string {
+  const refused = podEvents.filter((e) => e.rawAction === 'create' && e.outcome === 'FAILURE' && e.runId === run.runId);
+  const why = refused.length > 0 ? `; ${refused.length} pod create(s) naming it were refused (${refused.map((e) => `event ${e.id}${e.outcomeReason ? `: ${e.outcomeReason}` : ''}`).join('; ')})` : '';
+  return `the run has no pods: Flyte's record lists no task attempt that reached Kubernetes, and the Kubernetes audit shows no pod created for it in the window (labels execution-id=${run.id.name}, or a pod named ${run.id.name}-<node>-<attempt> in ${run.namespace})${why}; nothing in Kubernetes or the cloud is tied to it but records that name the run`;
+}
+
 /** Runs the discovery pass for one run in `window`; never throws for a source that fails (a note says so). */
 export async function discoverLinks(handle: RunHandle, detail: RunDetail, window: TimeWindow, deps: DiscoveryDeps): Promise<RunLinks> {
   const { run, source } = handle;
@@ -139,29 +149,45 @@ export async function discoverLinks(handle: RunHandle, detail: RunDetail, window
   const notes: string[] = [];
   const statuses = new Map<string, SourceStatus>();
 
-  let linking: PodLinking = { pods: [], serviceAccounts: [], otherPods: [], notes: [] };
-  if (detail.pods.length === 0) {
-    notes.push(`the run has no pods (no task attempt reached Kubernetes): nothing in Kubernetes or the cloud is tied to it but records that name the run`);
+  let podEvents: AuditEvent[] | undefined;
+  let podReadFailed = false;
+  if (k8s.length === 0) {
+    notes.push(
+      detail.pods.length > 0
+        ? "no Kubernetes audit source is configured: service accounts come from the run's spec, and no other pod sharing them can be seen"
+        : "the run has no pods in Flyte's record, and no Kubernetes audit source is configured to look for them: nothing in Kubernetes or the cloud is tied to it",
+    );
   } else {
-    let podEvents: AuditEvent[] | undefined;
-    if (k8s.length === 0) {
-      notes.push('no Kubernetes audit source is configured: service accounts come from the run\'s spec, and no other pod sharing them can be seen');
-    } else {
-      const namespaces = new Set(detail.pods.map((p) => p.namespace));
-      const read = await readAll(
-        deps.engine,
-        { from: new Date(window.from.getTime() - POD_LOOKBACK_MS), to: window.to },
-        { sources: k8s.map((s) => s.id), action: ['pods.create', 'pods.delete'] },
-        (e) => (e.targets.some((t) => t.type === 'pods' && t.namespace !== undefined && namespaces.has(t.namespace)) ? [] : null),
-        deps,
-      );
-      read.statuses.forEach((s) => addStatus(statuses, s));
-      if (read.failure) notes.push(`reading pod creates failed (${read.failure}): service accounts come from the run's spec`);
-      if (read.truncated) notes.push(`more than ${MAX_DISCOVERY_PAGES * 1000} pod creates/deletes in the window: only the first were read`);
-      if (read.timedOut) notes.push(`reading pod creates stopped at the run's deadline (query.deadlineMs): pods created later in the window may be missing`);
-      podEvents = read.events;
+    // the run's namespaces, and any pod create whose labels name the run (a namespace mapping other than <project>-<domain>)
+    const namespaces = new Set([run.namespace, ...detail.pods.map((p) => p.namespace)]);
+    const read = await readAll(
+      deps.engine,
+      { from: new Date(window.from.getTime() - POD_LOOKBACK_MS), to: window.to },
+      { sources: k8s.map((s) => s.id), action: ['pods.create', 'pods.delete'] },
+      (e) => (e.targets.some((t) => t.type === 'pods' && t.namespace !== undefined && (namespaces.has(t.namespace) || markOfRunPod(run, e, { name: t.name, namespace: t.namespace }))) ? [] : null),
+      deps,
+    );
+    read.statuses.forEach((s) => addStatus(statuses, s));
+    if (read.failure) {
+      podReadFailed = true;
+      notes.push(`reading pod creates failed (${read.failure}): ${detail.pods.length > 0 ? "service accounts come from the run's spec" : "the run's pods could not be looked for in the Kubernetes audit"}`);
     }
-    linking = linkPods(run, detail.pods, podEvents);
+    if (read.truncated) notes.push(`more than ${MAX_DISCOVERY_PAGES * 1000} pod creates/deletes in the window: only the first were read`);
+    if (read.timedOut) notes.push(`reading pod creates stopped at the run's deadline (query.deadlineMs): pods created later in the window may be missing`);
+    podEvents = read.events;
+  }
+  const linking: PodLinking = linkPods(run, detail.pods, podEvents);
+  const found = linking.pods.filter((p) => p.discovered);
+  if (linking.pods.length === 0) {
+    if (podEvents && !podReadFailed) notes.push(noPodsNote(run, podEvents));
+  } else {
+    if (found.length > 0) {
+      notes.push(
+        detail.pods.length === 0
+          ? `Flyte's record of the run lists no task execution (an export or answer without node and task executions): its ${found.length} pod(s) ${found.map((p) => p.name).join(', ')} were found in the Kubernetes audit (pods[].discoveredBy)`
+          : `${found.length} pod(s) of the run that Flyte's task executions do not list were found in the Kubernetes audit: ${found.map((p) => p.name).join(', ')} (pods[].discoveredBy)`,
+      );
+    }
     notes.push(...linking.notes);
     await closeOtherPods(handle, linking.otherPods, deps, notes);
   }

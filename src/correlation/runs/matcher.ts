@@ -18,6 +18,7 @@ export interface RunMatchInput {
 }
 
 function podWord(pod: PodLink): string {
+  if (pod.discovered) return `not in Flyte's record; found in the Kubernetes audit: ${pod.discovered.evidence}`;
   return `task execution ${pod.nodeId} attempt ${pod.retryAttempt}`;
 }
 

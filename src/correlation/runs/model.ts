@@ -7,16 +7,20 @@ export interface RunHandle {
   run: FlyteRun;
 }
 
-/** A pod one of the run's task attempts ran in, as Flyte reported it. */
+/**
+ * A pod one of the run's task attempts ran in, as Flyte reported it, or (when Flyte's record lists no such
+ * attempt) as the Kubernetes audit shows it: then what Flyte alone knows (the attempt's phase, the task's full
+ * name) is missing, and the node and attempt are what the pod's labels and name say.
+ */
 export interface RunPod {
   name: string;
   namespace: string;
-  nodeId: string;
-  retryAttempt: number;
-  /** the Flyte task it ran */
-  task: string;
-  /** the attempt's TaskExecution phase */
-  phase: string;
+  nodeId?: string;
+  retryAttempt?: number;
+  /** the Flyte task it ran (from the audit: the pod's `task-name` label, Flyte's label form) */
+  task?: string;
+  /** the attempt's TaskExecution phase; unknown for a pod found only in the audit */
+  phase?: string;
   /** when the attempt was created (Flyte submits the pod then) */
   from?: Date;
   /** when the attempt ended; undefined while it runs */
@@ -44,6 +48,11 @@ export interface EventRef {
 export interface PodLink extends RunPod {
   /** the audit event that created it, when the window holds one */
   created?: EventRef & { by: string };
+  /**
+   * set for a pod Flyte's record does not list, found in the Kubernetes audit: the create that shows it is the
+   * run's, and how (its labels, or Flyte's pod-name form in the run's namespace)
+   */
+  discovered?: { event: EventRef; evidence: string };
   /** `system:serviceaccount:<namespace>:<name>` the pod runs as, when known */
   serviceAccount?: string;
   /** how the service account is known */

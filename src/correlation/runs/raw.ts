@@ -65,6 +65,14 @@ export function createdPodRunId(raw: JsonValue, namespace: string): string | und
   return dash > 0 ? `${namespace.slice(0, dash)}/${namespace.slice(dash + 1)}/${execution}` : undefined;
 }
 
+/** The labels of the pod a create request carried (or the API server answered with); empty when not recorded. */
+export function createdPodLabels(raw: JsonValue): Record<string, string> {
+  const labels = obj(path(podObject(raw), 'metadata', 'labels'));
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(labels ?? {})) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
 /** The pod a TokenRequest (`serviceaccounts/token` create) binds its token to. */
 export function tokenBoundPod(raw: JsonValue): string | undefined {
   const ref = path(raw, 'requestObject', 'spec', 'boundObjectRef');

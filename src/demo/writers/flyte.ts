@@ -156,7 +156,8 @@ export function writeFlyte(ctx: WriterContext): { files: DemoFile[]; counts: Sou
   const files: DemoFile[] = [{ path: 'flyte/executions.json', content: `${JSON.stringify(runs.map((r) => uctlExecution(r, relaunchOf(r))), null, 2)}\n` }];
   let nodeCount = 0;
   let taskCount = 0;
-  for (const run of [...ctx.runs].sort((a, b) => a.createdUs - b.createdUs)) {
+  // `uctl get execution -o json` alone carries no node or task executions: the variant that has only it
+  for (const run of ctx.flyteNodeExecutions ? [...ctx.runs].sort((a, b) => a.createdUs - b.createdUs) : []) {
     const nodes = nodeExecutions(run);
     nodeCount += (nodes.node_executions as Obj[]).length;
     files.push({ path: `flyte/node_executions/${run.project}/${run.domain}/${run.name}.json`, content: JSON.stringify(nodes) });

@@ -21,11 +21,17 @@ export function splitFlyteNamespace(namespace: string | undefined): { project: s
   return { project: namespace.slice(0, i), domain: namespace.slice(i + 1) };
 }
 
-export function runIdFromPodName(podName: string | undefined, namespace: string | undefined): string | undefined {
+/** `<execution>-<node id>-<attempt>` -> its parts; undefined for any other name (a hashed `f…` name included). */
+export function flytePodNameParts(podName: string | undefined): { execution: string; nodeId: string; attempt: number } | undefined {
   const m = podName ? FLYTE_POD.exec(podName) : null;
-  if (!m) return undefined;
+  return m ? { execution: m[1], nodeId: m[2], attempt: Number(m[3]) } : undefined;
+}
+
+export function runIdFromPodName(podName: string | undefined, namespace: string | undefined): string | undefined {
+  const parts = flytePodNameParts(podName);
+  if (!parts) return undefined;
   const ns = splitFlyteNamespace(namespace);
-  return formatRunId(m[1], ns?.project, ns?.domain);
+  return formatRunId(parts.execution, ns?.project, ns?.domain);
 }
 
 function fromLabels(obj: K8sObject | undefined, namespace: string | undefined): string | undefined {

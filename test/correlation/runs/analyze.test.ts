@@ -117,3 +117,61 @@ describe('tying cloud credentials to the run', () => {
     expect(credentials.map((c) => [c.kind, c.value, c.event.time.toISOString()])).toEqual([['GCP_WORKLOAD_IDENTITY', 'trainer@acme-ml-prod.iam.gserviceaccount.com', '2026-03-14T10:30:00.100Z']]);
   });
 });
+
+describe("finding the run's pods in the Kubernetes audit when Flyte's record lists none", () => {
+  const metadataOnly = (spec: RequestSpec): RequestSpec => ({ ...spec, requestObject: undefined });
+  const events = [
+    ...podEvents,
+    // a hashed pod name (Flyte's `f` + hash for long names): its labels say whose it is
+    k8s(podCreate('create-hashed', '10:20:00', ML, 'fh4x2kq9d7mzt3a5b6c1', 'ml-training', { ...flyteLabels(RUN_A, 'n1'), 'task-name': 'ml-train-evaluate' })),
+    // labels of another project, or the run's name in another namespace with no labels: not the run's
+    k8s(podCreate('create-elsewhere', '10:21:00', 'data-production', 'arun00001-n2-0', 'default', { 'execution-id': 'arun00001', project: 'data', domain: 'production' })),
+    k8s(metadataOnly(podCreate('create-other-ns', '10:21:30', 'ml-development', 'arun00001-n3-0', 'default', {}))),
+    // refused: never a pod
+    k8s(podCreate('create-refused', '10:22:00', ML, 'arun00001-n4-0', 'ml-training', flyteLabels(RUN_A, 'n4'), 403)),
+    k8s(podOp('delete-a0', '10:12:01', 'delete', ML, 'arun00001-n0-0', PROPELLER)),
+  ].sort((a, b) => a.time.getTime() - b.time.getTime());
+
+  it('takes the pods whose creates carry the run\'s labels, each with the event that shows it, and reads their service accounts', () => {
+    const linking = linkPods(run, [], events);
+    expect(linking.pods.map((p) => [p.name, p.nodeId, p.retryAttempt, p.task, p.phase, p.serviceAccount, p.created?.id, p.from?.toISOString(), p.to?.toISOString()])).toEqual([
+      ['arun00001-n0-0', 'n0', 0, undefined, undefined, TRAINING_SA, 'create-a0', '2026-03-14T10:10:00.100Z', '2026-03-14T10:12:01.000Z'],
+      ['arun00001-n0-1', 'n0', 1, undefined, undefined, TRAINING_SA, 'create-a1', '2026-03-14T10:12:30.100Z', '2026-03-14T10:40:00.200Z'],
+      ['fh4x2kq9d7mzt3a5b6c1', 'n1', undefined, 'ml-train-evaluate', undefined, TRAINING_SA, 'create-hashed', '2026-03-14T10:20:00.000Z', '2026-03-14T10:40:00.200Z'],
+    ]);
+    expect(linking.pods[0].discovered).toEqual({
+      event: { sourceId: 'eks-audit', id: 'create-a0', time: new Date('2026-03-14T10:10:00.100Z'), action: 'pods.create' },
+      evidence: 'its create event create-a0 at 2026-03-14T10:10:00.100Z labels it execution-id=arun00001, project=ml, domain=production, node-id=n0',
+    });
+    expect(linking.pods[0].serviceAccountEvidence).toMatch(/^pod arun00001-n0-0 was created by system:serviceaccount:flyte:flytepropeller at .* \(requestObject\.spec\.serviceAccountName, event create-a0\)$/);
+    expect(linking.serviceAccounts.map((s) => [s.username, s.pods])).toEqual([[TRAINING_SA, ['arun00001-n0-0', 'arun00001-n0-1', 'fh4x2kq9d7mzt3a5b6c1']]]);
+    // the run's own pods are not "other pods" of its account; the others still are
+    expect(linking.otherPods.map((o) => o.name)).toEqual(['brun00002-n0-0', 'batchjob-7f9c']);
+    expect(linking.notes).toEqual([]);
+  });
+
+  it("finds a pod by Flyte's name form in the run's namespace when the create records no labels, and its account from the run's spec", () => {
+    const bare = [k8s(metadataOnly(podCreate('create-meta', '10:10:00.100', ML, 'arun00001-n0-0', 'ml-training', flyteLabels(RUN_A))))];
+    const linking = linkPods(run, [], bare);
+    expect(linking.pods.map((p) => [p.name, p.nodeId, p.retryAttempt, p.discovered?.evidence])).toEqual([
+      ['arun00001-n0-0', 'n0', 0, "its name is Flyte's arun00001-<node>-<attempt> in the run's namespace ml-production (create event create-meta at 2026-03-14T10:10:00.100Z, which records no labels)"],
+    ]);
+    expect(linking.pods[0].serviceAccount).toBe(TRAINING_SA);
+    expect(linking.pods[0].serviceAccountEvidence).toMatch(/^the run's spec names ml-production\/ml-training as its run-as account/);
+  });
+
+  it('gives the keys issued while a discovered pod ran to the run, as for a pod Flyte lists', () => {
+    const linking = linkPods(run, [], events);
+    const { credentials } = linkCredentials(run, linking, [trail(assume('mine', '10:25:00', KEY_A, 's-mine'))]);
+    expect(credentials.map((c) => [c.value, c.pods])).toEqual([[KEY_A, ['arun00001-n0-1', 'fh4x2kq9d7mzt3a5b6c1']]]);
+  });
+
+  it('adds the pods Flyte lost beside those it lists, and never takes a pod listed by Flyte for a discovered one', () => {
+    const linking = linkPods(run, pods.slice(0, 1), events);
+    expect(linking.pods.map((p) => [p.name, p.discovered === undefined])).toEqual([
+      ['arun00001-n0-0', true],
+      ['arun00001-n0-1', false],
+      ['fh4x2kq9d7mzt3a5b6c1', false],
+    ]);
+  });
+});

@@ -192,7 +192,9 @@ describe("a run's timeline", () => {
     const links = await runs.links(h);
     expect(links.pods).toEqual([]);
     expect(links.notes).toEqual([expect.stringMatching(/^the run has no pods/)]);
-    expect(links.statuses).toEqual([]); // nothing to discover: no source was read
+    // Flyte's record alone is not taken for "no pods": the audit was read, and its refused create is named
+    expect(links.statuses.map((s) => [s.sourceId, s.state])).toEqual([['eks-audit', 'OK']]);
+    expect(links.notes[0]).toContain(`the Kubernetes audit shows no pod created for it in the window (labels execution-id=drun00004, or a pod named drun00004-<node>-<attempt> in data-production); 1 pod create(s) naming it were refused (event ${K8S_IDS.podCreateD}`);
     const page = await runs.timeline(h, {});
     expect(page.edges.map((e) => [e.event.id, e.evidence[0]])).toEqual([
       ['data/production/drun00004#created', "the run's own lifecycle event (execution.created)"],

@@ -151,11 +151,12 @@ export function RunPage({ location, id }: { location: Location; id: string }) {
             {run.links.pods.map((p) => (
               <li key={`${p.namespace}/${p.name}`}>
                 <div>
-                  <span className="mono">{p.namespace}/{p.name}</span> <span className="badge">{p.phase}</span>
+                  <span className="mono">{p.namespace}/{p.name}</span> <span className="badge">{p.phase ?? 'not in Flyte'}</span>
                 </div>
                 <p className="muted">
-                  node {p.nodeId}, attempt {p.retryAttempt}, task {p.task}; {p.from ? formatTime(p.from) : '?'} – {p.to ? formatTime(p.to) : 'running'}
+                  node {p.nodeId ?? '?'}, attempt {p.retryAttempt ?? '?'}, task {p.task ?? '?'}; {p.from ? formatTime(p.from) : '?'} – {p.to ? formatTime(p.to) : 'running'}
                 </p>
+                {p.discoveredBy && <p className="muted">found in the Kubernetes audit: {p.discoveredBy}</p>}
                 <p>
                   as <span className="mono">{p.serviceAccount ?? 'unknown service account'}</span>
                   {p.serviceAccountEvidence && <span className="muted"> ({p.serviceAccountEvidence})</span>}
