@@ -13,9 +13,11 @@ const VARIANT_ROOT = path.join(os.tmpdir(), 'auditgraph-e2e-demo-executions-only
 
 let variant: DemoServer;
 let full: DemoServer;
+// one query asks every run of the day for its links: a discovery pass per run, more than the default limit allows
+const MANY_RUNS = { limits: { maxSourceQueries: 500 } };
 beforeAll(async () => {
-  variant = await DemoServer.start({}, { root: VARIANT_ROOT, demo: { flyteNodeExecutions: false } });
-  full = await DemoServer.start();
+  variant = await DemoServer.startWith(MANY_RUNS, {}, {}, { root: VARIANT_ROOT, demo: { flyteNodeExecutions: false } });
+  full = await DemoServer.startWith(MANY_RUNS);
 }, 180_000);
 afterAll(async () => {
   await variant?.stop();
