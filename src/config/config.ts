@@ -50,6 +50,20 @@ export interface LoggingConfig {
   level: LogLevel;
 }
 
+export interface MetricsConfig {
+  /** GET /metrics */
+  enabled: boolean;
+}
+
+export interface TracingConfig {
+  enabled: boolean;
+  /** the OTLP/HTTP traces URL; undefined: the OTEL_EXPORTER_OTLP_* environment, else http://localhost:4318/v1/traces */
+  endpoint?: string;
+  serviceName: string;
+  /** the share of traces kept (a trace started by a caller's sampled traceparent is kept whatever this says) */
+  sampleRatio: number;
+}
+
 export interface QueryConfig {
   deadlineMs: number;
   /** the first signs new cursors, all are accepted (rotation) */
@@ -68,6 +82,8 @@ export interface AppConfig {
   server: ServerConfig;
   limits: LimitsConfig;
   logging: LoggingConfig;
+  metrics: MetricsConfig;
+  tracing: TracingConfig;
   query: QueryConfig;
   identity: IdentityConfig;
   /** authentication and roles (`auth:`) */

@@ -9,9 +9,10 @@ import type { AppConfig } from './config';
 import { ConfigError } from './errors';
 import { parseCursorSecrets } from './cursor-secrets';
 import { ConfigNode } from './fields';
+import { parseMetricsConfig, parseTracingConfig } from './telemetry';
 import { parseLimitsConfig, parseLoggingConfig, parseServerConfig } from './server';
 
-const TOP_KEYS = ['sources', 'identity', 'server', 'limits', 'logging', 'query', 'auth'] as const;
+const TOP_KEYS = ['sources', 'identity', 'server', 'limits', 'logging', 'metrics', 'tracing', 'query', 'auth'] as const;
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
 /** Builds every source of a `sources:` list, checking ids, types and modes before each source's own keys. */
@@ -53,6 +54,8 @@ export function configFromDocument(doc: unknown, origin: string, deps: SourceDep
     server: parseServerConfig(root.child('server'), env),
     limits: parseLimitsConfig(root.child('limits')),
     logging: parseLoggingConfig(root.child('logging'), env),
+    metrics: parseMetricsConfig(root.child('metrics')),
+    tracing: parseTracingConfig(root.child('tracing'), env),
     query: {
       deadlineMs,
       sourceTimeoutMs,

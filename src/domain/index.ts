@@ -5,3 +5,4 @@ export * from './window';
 export * from './errors';
 export * from './status';
 export * from './caller';
+export * from './telemetry';

@@ -15,6 +15,7 @@ import type { QueryBudget } from './budget';
 import { compareKeys, CursorCodec, queryDigest, type CursorState, type EventKey, type SourcePosition } from './cursor';
 import type { IdConflict } from './dedup';
 import { Heap } from '../lib/heap';
+import { observeSourcePage, SourceTrace } from './telemetry';
 import { planSource, selectSources, type IdentitySearch, type SourcePlan } from './planner';
 import { orderedMatches, SourceRun, type EventMatcher, type Matched } from './run';
 import { resolveWindow, type TimeWindowRequest } from './window';
@@ -249,7 +250,7 @@ export class QueryEngine {
       const silent = new Promise<Step>((resolve) => {
         stall = setTimeout(() => resolve({ kind: 'silent' }), this.sourceTimeoutMs);
       });
-      const next = it.next().then(
+      const next = (run.trace ? run.trace.run(() => it.next()) : it.next()).then(
         (r): Step => (r.done ? { kind: 'done' } : { kind: 'item', item: r.value }),
         (err: unknown): Step => ({ kind: 'error', err }),
       );
@@ -308,6 +309,7 @@ export class QueryEngine {
       }
       const ctx = { signal: AbortSignal.any([run.controller.signal, pageOver.signal]), stats: run.stats, remainingMs: run.remainingMs };
       run.iterator = orderedMatches(run, q, ctx, filter, run.position, req.match)[Symbol.asyncIterator]();
+      run.trace = new SourceTrace(run.plan, q);
     }
 
     const edges: EventEdge[] = [];
@@ -348,6 +350,7 @@ export class QueryEngine {
     const end = stateAt(lastKey, true);
     const statuses = runs.map((r) => r.status());
     req.budget?.observe(statuses);
+    runs.forEach((r, i) => r.trace && observeSourcePage(statuses[i], r.trace));
     const queried = runs.filter((r) => r.plan.window);
     if (edges.length === 0 && queried.length > 0 && queried.every((r) => r.miss)) {
       throw new AuditgraphError(

@@ -1,3 +1,4 @@
+import type { SourceTrace } from './telemetry';
 import {
   SourceError,
   SourceState,
@@ -70,6 +71,8 @@ export class SourceRun {
   leftOut = false;
   /** the deadline of the wait in progress for its next event (epoch ms) */
   waitUntil?: number;
+  /** its trace span, while it is being read */
+  trace?: SourceTrace;
 
   constructor(
     readonly plan: SourcePlan,

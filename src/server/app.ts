@@ -1,5 +1,6 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/config';
 import { expandIdentities } from '../correlation/expand';
@@ -16,7 +17,11 @@ import { useHealth } from './plugins/use-health';
 import { useHostCheck } from './plugins/use-host-check';
 import { useLocationHiding } from './plugins/use-location-hiding';
 import { useQueryLimits } from './plugins/use-query-limits';
+import { useMetrics } from './plugins/use-metrics';
 import { useRequestLog } from './plugins/use-request-log';
+import { useTracing } from './plugins/use-tracing';
+import { SourceReadiness } from './readiness';
+import { runtime } from './runtime';
 import { useUi } from './plugins/use-ui';
 import type { ServerPlugin } from './plugins/types';
 import { RequestContexts } from './request-context';
@@ -44,6 +49,8 @@ export interface StartOptions {
   host?: string;
   /** where the server logs (default: JSON lines on stdout at `logging.level`) */
   logger?: Logger;
+  /** with `tracing.enabled`, where spans go instead of OTLP (tests: an in-memory exporter) */
+  spanExporter?: SpanExporter;
   /** the built UI (default: dist/web) */
   uiDir?: string;
 }
@@ -66,12 +73,16 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
   const contexts = new RequestContexts(config, engine);
   await contexts.authenticator.oidc?.prepare().catch((err: Error) => notices.push(`warning: ${err.message}; tokens are refused (503) until the issuer answers`));
 
+  const readiness = new SourceReadiness(config.sources, logger);
+  const version = runtime().auditgraph;
   const plugins: ServerPlugin[] = [
     useRequestLog(),
+    useTracing({ config: config.tracing, version, exporter: opts.spanExporter }),
+    ...(config.metrics.enabled ? [useMetrics({ sourceIds: config.sources.map((s) => s.id), version, authRequired: contexts.authenticator.required, sourceHealth: () => readiness.known() })] : []),
     useHostCheck({ allowedHosts: config.server.allowedHosts, listenHost: host }),
     useAuthentication({ contexts }),
     useCallerLimits(config.limits.perCaller),
-    useHealth({ sources: config.sources, showSources: !contexts.authenticator.required }),
+    useHealth({ sources: config.sources, showSources: !contexts.authenticator.required, readiness }),
     useQueryLimits({ limits: config.limits, sourceCount: config.sources.length }),
   ];
   const locations = useLocationHiding({ sources: config.sources });

@@ -91,6 +91,11 @@ async function main(): Promise<void> {
     else logger.info(notice);
   }
   logger.info({ sources: config.sources.map((s) => ({ id: s.id, type: s.type, mode: s.mode })), origin: config.origin }, `${config.sources.length} sources from ${config.origin}: ${config.sources.map((s) => `${s.id} (${s.type}/${s.mode})`).join(', ')}`);
+  if (config.metrics.enabled) logger.info({ url: server.url.replace(/\/graphql$/, '/metrics') }, `Prometheus metrics at ${server.url.replace(/\/graphql$/, '/metrics')}`);
+  if (config.tracing.enabled) {
+    const to = config.tracing.endpoint ?? process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (process.env.OTEL_EXPORTER_OTLP_ENDPOINT ? `${process.env.OTEL_EXPORTER_OTLP_ENDPOINT}/v1/traces` : 'http://localhost:4318/v1/traces');
+    logger.info({ endpoint: to, sampleRatio: config.tracing.sampleRatio }, `traces (OpenTelemetry, OTLP/HTTP) to ${to}`);
+  }
   logger.info({ url: server.url }, `GraphQL at ${server.url}, health at ${server.url.replace(/\/graphql$/, '/healthz')}`);
   if (config.demo) {
     const greeting = demoGreeting(config.demo.date, Boolean(process.env[DEMO_DATE_ENV]?.trim()), deps.now());

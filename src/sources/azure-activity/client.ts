@@ -102,6 +102,7 @@ export class ActivityLogClient {
   private upstreamPolicy(call: ActivityLogCall, guard: RepeatGuard, onBody: (text: string | undefined) => void): PipelinePolicy {
     const options: UpstreamCallOptions = {
       sourceId: this.opts.sourceId,
+      operation: 'activityLogs.list',
       signal: call.signal,
       stats: call.stats,
       remainingMs: call.remainingMs,

@@ -77,6 +77,7 @@ export class CloudTrailApiSource implements Source {
   private callOptions(ctx: SourceCallContext, maxThrottleRetries?: number): UpstreamCallOptions {
     return {
       sourceId: this.id,
+      operation: 'LookupEvents',
       signal: ctx.signal,
       stats: ctx.stats,
       remainingMs: ctx.remainingMs,

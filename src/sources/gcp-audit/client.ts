@@ -203,7 +203,7 @@ export class GcpAuditApiSource implements Source {
 
   private call<T>(ctx: SourceCallContext, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
     return callUpstream(
-      { sourceId: this.id, signal: ctx.signal, stats: ctx.stats, remainingMs: ctx.remainingMs, limiter: this.limiter, throttled: throttleVerdict, classify: (err) => classifyError(err, this.id, 'entries.list') },
+      { sourceId: this.id, operation: 'entries.list', signal: ctx.signal, stats: ctx.stats, remainingMs: ctx.remainingMs, limiter: this.limiter, throttled: throttleVerdict, classify: (err) => classifyError(err, this.id, 'entries.list') },
       run,
     );
   }

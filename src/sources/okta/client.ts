@@ -134,6 +134,7 @@ export class SystemLogClient {
   private callOptions(ctx: PageCallContext) {
     return {
       sourceId: ctx.sourceId,
+      operation: 'GET /api/v1/logs',
       signal: ctx.signal,
       stats: ctx.stats,
       remainingMs: ctx.remainingMs,

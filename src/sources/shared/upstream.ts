@@ -1,4 +1,10 @@
-import { RateLimitWait, SourceError, type RateLimiter, type SourceStats } from '../../domain';
+import { channel } from 'node:diagnostics_channel';
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { RateLimitWait, SourceError, UPSTREAM_CALL_CHANNEL, type RateLimiter, type SourceStats, type UpstreamCallEvent } from '../../domain';
+
+const calls = channel(UPSTREAM_CALL_CHANNEL);
+// a no-op until the server registers a tracer provider (tracing: enabled); looked up each time, as that can change
+const tracer = () => trace.getTracer('auditgraph');
 
 export interface ThrottleVerdict {
   /** how long the upstream asked us to wait, when it said */
@@ -20,6 +26,35 @@ export interface UpstreamCallOptions {
   baseBackoffMs?: number;
   /** how much longer the caller waits (SourceCallContext.remainingMs): longer waits are not taken */
   remainingMs?: () => number;
+  /** what is called (`LookupEvents`, `GET /api/v1/logs`), for metrics and traces; never a value or a secret */
+  operation?: string;
+}
+
+/** Each attempt is a span (`upstream <source>`) and an event on the upstream-call channel (metrics). */
+async function attempt<T>(opts: UpstreamCallOptions, n: number, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const span = tracer().startSpan(`upstream ${opts.sourceId}`, {
+    kind: SpanKind.CLIENT,
+    attributes: { 'auditgraph.source.id': opts.sourceId, 'auditgraph.upstream.attempt': n + 1, ...(opts.operation ? { 'auditgraph.upstream.operation': opts.operation } : {}) },
+  });
+  const started = performance.now();
+  const report = (outcome: UpstreamCallEvent['outcome'], errorCode?: UpstreamCallEvent['errorCode']) => {
+    if (calls.hasSubscribers) calls.publish({ sourceId: opts.sourceId, operation: opts.operation, outcome, errorCode, durationMs: performance.now() - started } satisfies UpstreamCallEvent);
+    span.setAttribute('auditgraph.upstream.outcome', outcome);
+    if (errorCode) span.setAttribute('auditgraph.upstream.error_code', errorCode);
+    if (outcome === 'error') span.setStatus({ code: SpanStatusCode.ERROR, message: errorCode });
+    span.end();
+  };
+  try {
+    const result = await context.with(trace.setSpan(context.active(), span), () => call(opts.signal));
+    report('ok');
+    return result;
+  } catch (err) {
+    if (opts.signal.aborted) report('aborted', 'ABORTED');
+    else if (err instanceof SourceError) report(err.code === 'THROTTLED' ? 'throttled' : 'error', err.code);
+    else if (opts.throttled(err)) report('throttled', 'THROTTLED');
+    else report('error', opts.classify(err).code);
+    throw err;
+  }
 }
 
 /** the longest throttling wait taken when the caller sets no limit of its own */
@@ -37,7 +72,7 @@ const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 export async function callUpstream<T>(opts: UpstreamCallOptions, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const maxRetries = opts.maxThrottleRetries ?? 5;
   let backoff = opts.baseBackoffMs ?? 500;
-  for (let attempt = 0; ; attempt++) {
+  for (let tries = 0; ; tries++) {
     throwIfAborted(opts.signal, opts.sourceId);
     const mayWait = () => (opts.remainingMs ? Math.max(0, opts.remainingMs() * WAIT_SHARE) : MAX_THROTTLE_WAIT_MS);
     if (opts.limiter) {
@@ -54,15 +89,15 @@ export async function callUpstream<T>(opts: UpstreamCallOptions, call: (signal: 
     }
     opts.stats.requests += 1;
     try {
-      return await call(opts.signal);
+      return await attempt(opts, tries, call);
     } catch (err) {
       if (opts.signal.aborted) throw new SourceError('ABORTED', 'the query was cancelled', opts.sourceId, { cause: err });
       if (err instanceof SourceError) throw err;
       const verdict = opts.throttled(err);
       if (!verdict) throw opts.classify(err);
       opts.stats.throttled += 1;
-      if (attempt >= maxRetries) {
-        throw new SourceError('THROTTLED', `throttled by the upstream ${attempt + 1} times in a row; gave up`, opts.sourceId, { cause: err });
+      if (tries >= maxRetries) {
+        throw new SourceError('THROTTLED', `throttled by the upstream ${tries + 1} times in a row; gave up`, opts.sourceId, { cause: err });
       }
       const waitMs = verdict.retryAfterMs ?? backoff;
       backoff *= 2;
