@@ -150,11 +150,11 @@ export function SearchForm({ state, sources, colors, onSearch, inputRef }: Props
         </div>
         <label className="range">
           <span>From (UTC)</span>
-          <input name="from" value={draft.from} onChange={set('from')} placeholder="2026-03-14 08:45" autoComplete="off" spellCheck={false} aria-invalid={rangeError ? true : undefined} />
+          <input name="from" value={draft.from} onChange={set('from')} placeholder="YYYY-MM-DD HH:MM" autoComplete="off" spellCheck={false} aria-invalid={rangeError ? true : undefined} />
         </label>
         <label className="range">
           <span>To (UTC)</span>
-          <input name="to" value={draft.to} onChange={set('to')} placeholder="2026-03-14 10:00" autoComplete="off" spellCheck={false} aria-invalid={rangeError ? true : undefined} />
+          <input name="to" value={draft.to} onChange={set('to')} placeholder="YYYY-MM-DD HH:MM" autoComplete="off" spellCheck={false} aria-invalid={rangeError ? true : undefined} />
         </label>
         <label className="narrow">
           <span>Order</span>
