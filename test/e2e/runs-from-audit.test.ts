@@ -13,8 +13,10 @@ const VARIANT_ROOT = path.join(os.tmpdir(), 'auditgraph-e2e-demo-executions-only
 
 let variant: DemoServer;
 let full: DemoServer;
-// one query asks every run of the day for its links: a discovery pass per run, more than the default limit allows
-const MANY_RUNS = { limits: { maxSourceQueries: 500 } };
+// one query asks every run of the day for its links: a discovery pass per run, more than the default limit allows,
+// and more time than the default deadline on a loaded test machine (a cut discovery says so in its notes, but
+// this test is about what the trails show, not about the budget)
+const MANY_RUNS = { limits: { maxSourceQueries: 500 }, query: { deadlineMs: 300_000, sourceTimeoutMs: 120_000 } };
 beforeAll(async () => {
   variant = await DemoServer.startWith(MANY_RUNS, {}, {}, { root: VARIANT_ROOT, demo: { flyteNodeExecutions: false } });
   full = await DemoServer.startWith(MANY_RUNS);
