@@ -1,4 +1,5 @@
 import type { IdentityConfig } from '../correlation/identity-config';
+import type { AccessLogConfig } from './access-log';
 import type { AuthConfig } from './auth';
 import type { Source } from '../domain';
 
@@ -88,6 +89,8 @@ export interface AppConfig {
   identity: IdentityConfig;
   /** authentication and roles (`auth:`) */
   auth: AuthConfig;
+  /** the server's own audit trail (`accessLog:`), off when absent */
+  accessLog?: AccessLogConfig;
   /** set when the server serves the bundled demo: its day, which `window: {day: "demo"}` names */
   demo?: { date: string };
 }

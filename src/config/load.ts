@@ -4,6 +4,7 @@ import { parseIdentityConfig } from '../correlation/identity-config';
 import type { Source, SourceDeps, SourceMode } from '../domain';
 import { COMMON_SOURCE_KEYS } from '../sources/definition';
 import { definitionOf, SOURCE_DEFINITIONS } from '../sources/registry';
+import { parseAccessLogConfig, type AccessLogConfig } from './access-log';
 import { parseAuthConfig } from './auth';
 import type { AppConfig } from './config';
 import { ConfigError } from './errors';
@@ -12,7 +13,7 @@ import { ConfigNode } from './fields';
 import { parseMetricsConfig, parseTracingConfig } from './telemetry';
 import { parseLimitsConfig, parseLoggingConfig, parseServerConfig } from './server';
 
-const TOP_KEYS = ['sources', 'identity', 'server', 'limits', 'logging', 'metrics', 'tracing', 'query', 'auth'] as const;
+const TOP_KEYS = ['sources', 'identity', 'server', 'limits', 'logging', 'metrics', 'tracing', 'query', 'auth', 'accessLog'] as const;
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
 /** Builds every source of a `sources:` list, checking ids, types and modes before each source's own keys. */
@@ -30,6 +31,8 @@ export function buildSources(entries: ConfigNode[], deps: SourceDeps): Source[] 
     return def.create(node, { id, mode }, deps);
   });
 }
+
+const accessLogOf = (a: AccessLogConfig | undefined) => (a ? { accessLog: a } : {});
 
 /** Validates a parsed config document; every error names the key at fault. */
 export function configFromDocument(doc: unknown, origin: string, deps: SourceDeps, env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -64,6 +67,7 @@ export function configFromDocument(doc: unknown, origin: string, deps: SourceDep
     },
     identity: parseIdentityConfig(root.value.identity, { sources: entries }),
     auth: parseAuthConfig(root.child('auth'), sources),
+    ...accessLogOf(parseAccessLogConfig(root.child('accessLog'))),
   };
 }
 
