@@ -13,6 +13,11 @@ export interface TrailVerification {
   /** the files read, oldest first */
   files: string[];
   lines: number;
+  /**
+   * the sha256 of the last line: the chain cannot show an edited or removed last line, so compare this with the
+   * head the server logged when it stopped (or a copy kept elsewhere)
+   */
+  head?: string;
   /** the first broken link, when there is one */
   broken?: TrailBreak;
   /** the first line links to a line no longer present (older rotated files removed): only with `allowMissingStart` */
@@ -23,7 +28,7 @@ export interface TrailVerification {
  * Walks the trail at `file` (its rotated files oldest first, then `file`) and checks every link: each line must be
  * JSON whose `prev` is the sha256 of the line before it, the very first line's `prev` the genesis value (unless
  * `allowMissingStart`, for a trail whose oldest files were removed on purpose). Reports the first break.
- * A deleted last line leaves no broken link; compare `lines` with what you expect.
+ * An edited or deleted last line leaves no broken link: compare `head` with the one logged elsewhere.
  */
 export function verifyTrail(file: string, opts: { allowMissingStart?: boolean } = {}): TrailVerification {
   const files = trailFilesInOrder(file);
@@ -58,5 +63,5 @@ export function verifyTrail(file: string, opts: { allowMissingStart?: boolean } 
     }
     if (partial) return { ok: false, files, lines, broken: { file: f, line: rows.length + 1, reason: 'a cut line (no newline at the end)' } };
   }
-  return { ok: true, files, lines, ...(startsAfter ? { startsAfter } : {}) };
+  return { ok: true, files, lines, ...(prev ? { head: prev } : {}), ...(startsAfter ? { startsAfter } : {}) };
 }

@@ -34,6 +34,11 @@ export class TrailWriter {
     this.size = fs.fstatSync(this.fd).size;
   }
 
+  /** the sha256 of the last line written (the next line's `prev`) */
+  get head(): string {
+    return this.prev;
+  }
+
   /** Writes one record as a line with its `prev` link; returns the line's own hash. */
   append(record: Record<string, unknown>): string {
     if (this.closed) throw new Error(`the access log ${this.file} is closed`);

@@ -10,6 +10,8 @@ import { hideLocations } from './auth/disclosure';
 import { authAtStartup } from './auth/listen';
 import { createLogger } from './logger';
 import { Pipeline } from './pipeline';
+import { ConfigError } from '../config/errors';
+import { useAccessLog } from './plugins/use-access-log';
 import { useAuthentication } from './plugins/use-authentication';
 import { useCallerLimits } from './plugins/use-caller-limits';
 import { useGraphQL } from './plugins/use-graphql';
@@ -75,11 +77,24 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
 
   const readiness = new SourceReadiness(config.sources, logger);
   const version = runtime().auditgraph;
+  let accessLog: ServerPlugin | undefined;
+  try {
+    accessLog = config.accessLog && useAccessLog(config.accessLog, logger);
+  } catch (err) {
+    throw new ConfigError('accessLog.path', (err as Error).message);
+  }
+  notices.push(
+    config.accessLog
+      ? `access log: every API request is recorded in ${config.accessLog.path} (hash-chained NDJSON, rotated at ${config.accessLog.maxBytes} bytes; check it with verify-log)`
+      : 'access log: off (no accessLog: in the config), requests are not recorded',
+  );
   const plugins: ServerPlugin[] = [
     useRequestLog(),
     useTracing({ config: config.tracing, version, exporter: opts.spanExporter }),
     ...(config.metrics.enabled ? [useMetrics({ sourceIds: config.sources.map((s) => s.id), version, authRequired: contexts.authenticator.required, sourceHealth: () => readiness.known() })] : []),
     useHostCheck({ allowedHosts: config.server.allowedHosts, listenHost: host }),
+    // before authentication, so that refused requests are recorded too
+    ...(accessLog ? [accessLog] : []),
     useAuthentication({ contexts }),
     useCallerLimits(config.limits.perCaller),
     useHealth({ sources: config.sources, showSources: !contexts.authenticator.required, readiness }),
