@@ -4,6 +4,26 @@ import type { SortOrder, TimeWindow } from './window';
 
 export type SourceMode = 'api' | 'archive' | 'file' | 'cloudwatch';
 
+/**
+ * How a pushed field's values reach the upstream. `exact`: the upstream selects what the engine's own rule for the
+ * field (src/query/match.ts: case, wildcards, substrings) selects. `broader`: it selects more (a whole service for
+ * one of its calls, a prefix for a pattern); the engine's local check keeps only what matches. Never narrower: a
+ * value the upstream would compare more strictly (with case, without the wildcard) is not pushed at all.
+ */
+export type PushdownExactness = 'exact' | 'broader';
+
+/** One field's values as a source would send them, or why it cannot without matching less than the filter. */
+export type PushdownTranslation =
+  | {
+      pushed: true;
+      exactness: PushdownExactness;
+      /** the upstream form, for `explain` (e.g. `eventType sw "user.session."`, `EventSource=iam.amazonaws.com`) */
+      upstream: string;
+      /** for a broader form: what it selects beyond the filter (re-checked locally) */
+      why?: string;
+    }
+  | { pushed: false; why: string };
+
 /** One filter field a source can send upstream, and how. */
 export interface FilterPushdown {
   field: EventFilterField;
@@ -11,6 +31,11 @@ export interface FilterPushdown {
   maxValues: number;
   /** the upstream parameter it becomes, for `explain` (e.g. `LookupAttributes[Username]`) */
   upstream: string;
+  /**
+   * The same translation the source applies when it builds its request (one function, so plan and request cannot
+   * drift): how these values would be sent, or why they are kept residual.
+   */
+  translate(values: readonly string[]): PushdownTranslation;
 }
 
 export interface Capabilities {

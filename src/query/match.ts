@@ -1,15 +1,7 @@
-import type { AuditEvent, EventFilter, EventFilterField } from '../domain';
+import { actionPattern, type AuditEvent, type EventFilter, type EventFilterField } from '../domain';
 import { UnreachableCaseError } from '../domain';
 
 const lower = (s: string) => s.toLowerCase();
-
-/** A matcher for an `action` value: exact (case-insensitive), or a glob with `*`. */
-function actionMatcher(pattern: string): (value: string) => boolean {
-  const p = lower(pattern);
-  if (!p.includes('*')) return (v) => lower(v) === p;
-  const re = new RegExp(`^${p.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-  return (v) => re.test(lower(v));
-}
 
 /** Every name the actor of `event` goes by, lower-cased. */
 export function actorNames(event: AuditEvent): string[] {
@@ -38,7 +30,7 @@ export function matchesField(event: AuditEvent, filter: EventFilter, field: Even
       const wanted = filter.action;
       if (!wanted?.length) return true;
       return wanted.some((w) => {
-        const m = actionMatcher(w);
+        const m = actionPattern(w);
         return m(event.action) || m(event.rawAction);
       });
     }

@@ -6,6 +6,7 @@ import {
   type EventFilter,
   type EventFilterField,
   type PushedFilter,
+  type PushdownTranslation,
   type AliasSupport,
   type SearchAlias,
   type Source,
@@ -21,7 +22,10 @@ export interface SourcePlan {
   pushed: PushedFilter;
   pushedDown: string[];
   residual: string[];
-  /** the fields matched locally (every asked field: pushed ones are re-checked, which costs nothing) */
+  /**
+   * the fields matched locally: every asked field. A field pushed in a broader form (a service for one of its
+   * calls, a prefix for a pattern) relies on this check; an exact one is re-checked too, which costs nothing.
+   */
   localFields: EventFilterField[];
   /** false when the source cannot return `order` itself and the engine reverses it in slices */
   nativeOrder: boolean;
@@ -47,7 +51,10 @@ export interface IdentitySearch {
 interface IdentityPushdown {
   /** the values to push (one alias per distinct upstream value), or undefined when identity stays local */
   values?: string[];
-  pushedText?: string;
+  /** the identity and the aliases that can appear in this source, for `explain` */
+  described?: string;
+  /** how the values were chosen: distinct upstream values, covered aliases */
+  valuesText?: string;
   residualText?: string;
   skipped?: string;
 }
@@ -84,13 +91,21 @@ function planIdentity(source: Source, search: IdentitySearch): IdentityPushdown 
     const key = support.upstreamValue(a)!;
     if (!byUpstream.has(key)) byUpstream.set(key, a);
   }
+  // the source's own reason first (values it would compare more strictly than the engine), then the count
+  const sent = rule.translate([...byUpstream.values()].map((a) => a.value));
+  if (!sent.pushed) return { residualText: `${described}; filtered locally: ${sent.why}` };
   if (byUpstream.size > rule.maxValues) {
     return { residualText: `${described}; filtered locally: ${byUpstream.size} distinct upstream values (${listed([...byUpstream.keys()])}) but ${rule.upstream} takes ${rule.maxValues} per request` };
   }
   const covered = relevant.length - needed.length;
   const values = [...byUpstream.values()].map((a) => a.value);
-  const pushedText = `identity=${search.label} as ${rule.upstream}: ${listed([...byUpstream.keys()], 8)} (${needed.length} alias${needed.length === 1 ? '' : 'es'}${covered ? `, ${covered} more covered by them` : ''}; ${all.length - relevant.length} cannot appear in ${source.id})`;
-  return { values, pushedText };
+  const valuesText = `${listed([...byUpstream.keys()], 8)} (${needed.length} alias${needed.length === 1 ? '' : 'es'}${covered ? `, ${covered} more covered by them` : ''}; ${all.length - relevant.length} cannot appear in ${source.id})`;
+  return { values, described, valuesText };
+}
+
+/** `as <upstream form> (exact)` or `(broader …)`: what the source sends for a pushed field, and whether it selects more. */
+function asSent(t: Extract<PushdownTranslation, { pushed: true }>): string {
+  return `as ${t.upstream} (${t.exactness === 'exact' ? 'exact' : `broader, re-checked here${t.why ? `: ${t.why}` : ''}`})`;
 }
 
 const DAY_MS = 86_400_000;
@@ -134,20 +149,31 @@ export function planSource(source: Source, window: TimeWindow, filter: EventFilt
   const pushedFields = new Set<EventFilterField>();
   const searched = identity ? planIdentity(source, identity) : undefined;
 
+  // why a field the source could take was not pushed after all: its values cannot be sent without matching less
+  const untranslatable = new Map<EventFilterField, string>();
   for (const rule of caps.pushdown) {
     const vs = rule.field === 'identity' && searched ? (searched.values ?? []) : values(filter, rule.field);
     if (vs.length === 0 || pushedFields.has(rule.field)) continue;
     if (pushedFields.size >= caps.maxPushedFields) break;
     if (vs.length > rule.maxValues) continue;
+    const sent = rule.translate(vs);
+    if (!sent.pushed) {
+      untranslatable.set(rule.field, sent.why);
+      continue;
+    }
     (pushed as Record<string, unknown>)[rule.field] = rule.field === 'identity' && searched ? vs : filter[rule.field];
     pushedFields.add(rule.field);
-    pushedDown.push(rule.field === 'identity' && searched?.pushedText ? searched.pushedText : `${rule.field}=${describeValues(vs)} as ${rule.upstream}`);
+    pushedDown.push(
+      rule.field === 'identity' && searched ? `identity=${identity!.label} ${asSent(sent)}: ${searched.valuesText}` : `${rule.field}=${describeValues(vs)} ${asSent(sent)}`,
+    );
   }
+  const perRequest = `the upstream takes ${caps.maxPushedFields} filter${caps.maxPushedFields === 1 ? '' : 's'} per request; a more selective one was pushed`;
   for (const field of asked) {
     if (pushedFields.has(field)) continue;
     if (field === 'identity' && searched) {
       if (searched.skipped) continue;
-      residual.push(searched.residualText ?? `identity=${identity!.label} (the upstream takes ${caps.maxPushedFields} filter${caps.maxPushedFields === 1 ? '' : 's'} per request; a more selective one was pushed)`);
+      const why = untranslatable.get('identity');
+      residual.push(searched.residualText ?? `${searched.described}; ${why ? `filtered locally: ${why}` : perRequest}`);
       continue;
     }
     const vs = values(filter, field);
@@ -155,7 +181,7 @@ export function planSource(source: Source, window: TimeWindow, filter: EventFilt
     let why: string;
     if (!rule) why = 'not filterable upstream';
     else if (vs.length > rule.maxValues) why = `${vs.length} values; ${rule.upstream} takes ${rule.maxValues} per request`;
-    else why = `the upstream takes ${caps.maxPushedFields} filter${caps.maxPushedFields === 1 ? '' : 's'} per request; a more selective one was pushed`;
+    else why = untranslatable.get(field) ?? perRequest;
     residual.push(`${field}=${describeValues(vs)} (${why})`);
   }
 

@@ -3,8 +3,9 @@ import type { Capabilities, FilterPushdown, SourceHealth } from '../domain';
 import { SortOrder, SourceKind } from './enums';
 import { DateTimeScalar } from './scalars';
 
+/** The declaration as the API shows it; how values are translated (`translate`) is shown per query by `explain`. */
 @ObjectType({ description: 'A filter field the source sends upstream.' })
-export class FilterPushdownObject implements FilterPushdown {
+export class FilterPushdownObject implements Omit<FilterPushdown, 'translate'> {
   @Field(() => String)
   field!: FilterPushdown['field'];
 

@@ -1,5 +1,6 @@
 import { AuditgraphError, ErrorCode, Outcome, SortOrder, SourceError, SourceState, type AuditEvent } from '../../src/domain';
 import { compareKeys } from '../../src/query/cursor';
+import { broadly, exactly, keptLocal } from '../../src/sources/shared/pushdown';
 import { QueryEngine, type EventsRequest } from '../../src/query/engine';
 import { makeEvent, MemorySource } from '../helpers/memory-source';
 
@@ -221,8 +222,8 @@ describe('query engine: planner and orders', () => {
   const caps = {
     orders: [SortOrder.NEWEST_FIRST],
     pushdown: [
-      { field: 'identity' as const, maxValues: 1, upstream: 'LookupAttributes[Username]' },
-      { field: 'action' as const, maxValues: 1, upstream: 'LookupAttributes[EventName]' },
+      { field: 'identity' as const, maxValues: 1, upstream: 'LookupAttributes[Username]', translate: (vs: readonly string[]) => exactly(`LookupAttributes[Username=${vs[0]}]`) },
+      { field: 'action' as const, maxValues: 1, upstream: 'LookupAttributes[EventName]', translate: (vs: readonly string[]) => exactly(`LookupAttributes[EventName=${vs[0]}]`) },
     ],
     maxPushedFields: 1,
     pageSize: { default: 50, max: 50 },
@@ -238,7 +239,7 @@ describe('query engine: planner and orders', () => {
     const page = await engine([trail]).events({ window: { from: window.from, to: window.to }, filter: { identity: ['alice'], action: ['iam:CreateAccessKey'] } });
     expect(trail.queries[0].filter).toEqual({ identity: ['alice'] });
     expect(page.edges.map((e) => e.event.id)).toEqual([data[0].id]);
-    expect(page.statuses[0].pushedDown).toEqual(['identity="alice" as LookupAttributes[Username]']);
+    expect(page.statuses[0].pushedDown).toEqual(['identity="alice" as LookupAttributes[Username=alice] (exact)']);
     expect(page.statuses[0].residual[0]).toMatch(/^action="iam:CreateAccessKey" \(the upstream takes 1 filter per request/);
   });
 
@@ -248,6 +249,23 @@ describe('query engine: planner and orders', () => {
     expect(trail.queries[0].filter).toEqual({ action: ['ListBuckets'] });
     expect(page.edges.map((e) => e.event.id)).toEqual([data[2].id]);
     expect(page.statuses[0].residual[0]).toContain('2 values; LookupAttributes[Username] takes 1 per request');
+  });
+
+  it('keeps a field residual, with the reason, when its values cannot be sent without matching less, and pushes the next one', async () => {
+    const translating = {
+      ...caps,
+      pushdown: [
+        { field: 'identity' as const, maxValues: 1, upstream: 'Username', translate: () => keptLocal('Username compares with case') },
+        { field: 'action' as const, maxValues: 1, upstream: 'EventSource', translate: () => broadly('EventSource=iam.amazonaws.com', 'every iam call') },
+      ],
+    };
+    const trail = new MemorySource('trail', data, translating);
+    // the memory source ignores what it is sent, as a broader upstream form would: the engine's own check decides
+    const page = await engine([trail]).events({ window: { from: window.from, to: window.to }, filter: { identity: ['ALICE'], action: ['iam:createaccesskey'] } });
+    expect(trail.queries[0].filter).toEqual({ action: ['iam:createaccesskey'] });
+    expect(page.edges.map((e) => e.event.id)).toEqual([data[0].id]);
+    expect(page.statuses[0].pushedDown).toEqual(['action="iam:createaccesskey" as EventSource=iam.amazonaws.com (broader, re-checked here: every iam call)']);
+    expect(page.statuses[0].residual).toEqual(['identity="ALICE" (Username compares with case)']);
   });
 
   it('serves OLDEST_FIRST from a NEWEST_FIRST-only source, in slices, without asking for the other order', async () => {

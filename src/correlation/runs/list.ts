@@ -135,14 +135,10 @@ export async function listRuns(all: readonly FlyteSource[], req: RunsRequest, de
   const pushedDown: string[] = [];
   const residual: string[] = [];
   if (launchers) {
-    // flyteadmin compares `user` exactly: send every alias as written and lower-cased (never narrower than here)
+    // flyteadmin compares `user` with case and launchers match here without: asking it for the names as written
+    // (or lower-cased) would miss `Alice@Example.com` for `alice@example.com`, so the filter stays here
     const principals = [...new Set([...deps.expandIdentity(filter.launchedBy ?? []), ...launchers])];
-    const system = (['MANUAL', 'SCHEDULED'] as const).map(launcherFallback);
-    if (principals.some((p) => system.includes(p))) residual.push(`launchedBy=${JSON.stringify(principals)} (names a launch without principal)`);
-    else {
-      pushed.principal = principals;
-      pushedDown.push(`launchedBy=${JSON.stringify(principals)} as principal`);
-    }
+    residual.push(`launchedBy=${JSON.stringify(principals)} (flyteadmin compares principals with case; matched here without)`);
   }
   if (filter.phase) {
     pushed.phase = filter.phase;

@@ -1,22 +1,26 @@
-import { Outcome, type FilterPushdown, type PushedFilter, type TimeWindow } from '../../domain';
-import { isGuid } from './normalize';
+import { Outcome, type FilterPushdown, type PushdownTranslation, type PushedFilter, type TimeWindow } from '../../domain';
+import { exactly, keptLocal } from '../shared/pushdown';
 
 /**
  * The `$filter` the activity log accepts: both `eventTimestamp` bounds (the upper one inclusive) plus at most one
  * more clause. The documented extra clauses (resourceGroupName, resourceUri, resourceProvider, correlationId) have
- * no counterpart in our filter; `caller eq` and `status eq` are what `az monitor activity-log list --caller/--status`
- * sends, and are the two this source pushes, one at a time.
+ * no counterpart in our filter; `status eq` is what `az monitor activity-log list --status` sends, with the
+ * API's own spelling of the two statuses an outcome is. `caller eq` is not sent: the API does not document
+ * whether it compares with case, and the engine matches identities without case (so `Alice@Corp.com` must find
+ * `alice@corp.com`), and a GUID identity may be an object id or app id, which `caller` does not always hold.
  */
-export const AZURE_PUSHDOWN: FilterPushdown[] = [
-  { field: 'identity', maxValues: 1, upstream: "$filter caller eq '<identity>'" },
-  { field: 'outcome', maxValues: 1, upstream: "$filter status eq 'Succeeded' | 'Failed'" },
-];
+export const AZURE_PUSHDOWN: FilterPushdown[] = [{ field: 'outcome', maxValues: 1, upstream: "$filter status eq 'Succeeded' | 'Failed'", translate: translateOutcome }];
 
 /** The status value each outcome is, when it is exactly one; UNKNOWN is several (Started, Accepted, Active…). */
 const STATUS_OF_OUTCOME: Partial<Record<Outcome, string>> = {
   [Outcome.SUCCESS]: 'Succeeded',
   [Outcome.FAILURE]: 'Failed',
 };
+
+function translateOutcome(values: readonly string[]): PushdownTranslation {
+  const status = values.length === 1 ? STATUS_OF_OUTCOME[values[0] as Outcome] : undefined;
+  return status ? exactly(`$filter status eq '${status}'`) : keptLocal(`outcome ${values.join('|')} is several statuses`);
+}
 
 export interface ExtraClause {
   /** the clause sent upstream, or undefined when nothing pushed can be sent without narrowing the answer */
@@ -25,28 +29,15 @@ export interface ExtraClause {
   notes: string[];
 }
 
-/**
- * The one extra clause for the pushed filter. A value is sent only when the upstream's answer is a superset of what
- * the engine will keep: a GUID identity may be an object id or app id, which `caller` does not always hold, so it
- * is not sent (the engine then filters locally).
- */
+/** The one extra clause for the pushed filter: the outcome's status, when it is one. */
 export function extraClause(filter: PushedFilter): ExtraClause {
   const notes: string[] = [];
-  const identities = filter.identity ?? [];
-  if (identities.length === 1 && !isGuid(identities[0])) {
-    return { clause: `caller eq '${odataString(identities[0])}'`, notes };
-  }
-  if (identities.length > 0) {
-    notes.push(
-      identities.length > 1
-        ? 'several identities: caller takes one value, filtered locally'
-        : 'a GUID identity may be an object id or app id, which caller does not always hold: filtered locally',
-    );
-  }
+  if (filter.identity?.length) notes.push("identity not sent upstream: caller eq is not documented to ignore case (auditgraph's identity match does); filtered locally");
   const outcomes = filter.outcome ?? [];
-  const status = outcomes.length === 1 ? STATUS_OF_OUTCOME[outcomes[0]] : undefined;
-  if (status && identities.length === 0) return { clause: `status eq '${status}'`, notes };
-  if (outcomes.length > 0) notes.push(status ? 'outcome not sent: one extra clause per request' : `outcome ${outcomes.join('|')} is several statuses: filtered locally`);
+  if (outcomes.length === 0) return { notes };
+  const t = translateOutcome(outcomes);
+  if (t.pushed) return { clause: `status eq '${STATUS_OF_OUTCOME[outcomes[0]]}'`, notes };
+  notes.push(`outcome not sent upstream: ${t.why}; filtered locally`);
   return { notes };
 }
 

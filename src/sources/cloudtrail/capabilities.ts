@@ -1,4 +1,5 @@
 import { SortOrder, type Capabilities } from '../../domain';
+import { actionLookup, identityLookup } from './lookup';
 
 /** LookupEvents answers 2 requests per second per account per region. */
 export const LOOKUP_RATE = { requests: 2, perMs: 1000 } as const;
@@ -9,10 +10,11 @@ export function apiCapabilities(scope: string): Capabilities {
   return {
     // LookupEvents returns newest first and has no order parameter
     orders: [SortOrder.NEWEST_FIRST],
-    // one lookup attribute per request, whichever field: identity is the more selective
+    // one lookup attribute per request, whichever field: identity is the more selective; values are matched
+    // with case upstream, so only those whose case cannot vary are sent (see lookup.ts)
     pushdown: [
-      { field: 'identity', maxValues: 1, upstream: 'LookupAttributes[Username] (AccessKeyId for an access key)' },
-      { field: 'action', maxValues: 1, upstream: 'LookupAttributes[EventName]' },
+      { field: 'identity', maxValues: 1, upstream: 'LookupAttributes[AccessKeyId] (access key ids only)', translate: (vs) => identityLookup(vs).translation },
+      { field: 'action', maxValues: 50, upstream: 'LookupAttributes[EventSource] (one service)', translate: (vs) => actionLookup(vs).translation },
     ],
     maxPushedFields: 1,
     pageSize: { default: LOOKUP_MAX_RESULTS, max: LOOKUP_MAX_RESULTS },

@@ -16,7 +16,7 @@ import {
 } from '../../domain';
 import { FlyteAdminClient } from './client';
 import type { FlyteApiConfig, ProjectDomain } from './config';
-import { BOTH_STATES, STAGE_COLUMN, oneOf, planStreams, timeRange, type StreamSpec } from './filters';
+import { BOTH_STATES, FLYTE_TRANSLATIONS, STAGE_COLUMN, oneOf, planStreams, timeRange, type StreamSpec } from './filters';
 import { mergeSorted } from './merge';
 import { freshRows, type SortedList } from './paging';
 import { lifecycleEvent, readExecution, type NormalizeContext } from './normalize';
@@ -79,11 +79,11 @@ export class FlyteApiSource implements FlyteSource {
     this.capabilities = {
       orders: [SortOrder.OLDEST_FIRST, SortOrder.NEWEST_FIRST],
       pushdown: [
-        { field: 'runId', maxValues: 50, upstream: 'path /executions/{project}/{domain} + eq/value_in(name,…)' },
-        { field: 'identity', maxValues: 20, upstream: 'value_in(user,…) on created events; lifecycle stages chosen by actor' },
-        { field: 'action', maxValues: 12, upstream: 'lifecycle stages read + value_in(phase,…)' },
-        { field: 'outcome', maxValues: 3, upstream: 'lifecycle stages read + value_in(phase,FAILED;ABORTED;TIMED_OUT) / eq(phase,SUCCEEDED)' },
-        { field: 'category', maxValues: 8, upstream: 'eq(mode,1) / ne(mode,1)' },
+        { field: 'runId', maxValues: 50, upstream: 'path /executions/{project}/{domain} + eq/value_in(name,…)', translate: FLYTE_TRANSLATIONS.runId },
+        { field: 'identity', maxValues: 20, upstream: 'lifecycle stages chosen by actor (no user clause: it compares with case)', translate: FLYTE_TRANSLATIONS.identity },
+        { field: 'action', maxValues: 12, upstream: 'lifecycle stages read + value_in(phase,…)', translate: FLYTE_TRANSLATIONS.action },
+        { field: 'outcome', maxValues: 3, upstream: 'lifecycle stages read + value_in(phase,FAILED;ABORTED;TIMED_OUT) / eq(phase,SUCCEEDED)', translate: FLYTE_TRANSLATIONS.outcome },
+        { field: 'category', maxValues: 8, upstream: 'eq(mode,1) / ne(mode,1)', translate: FLYTE_TRANSLATIONS.category },
       ],
       maxPushedFields: 5,
       pageSize: { default: 100, max: PAGE_MAX },

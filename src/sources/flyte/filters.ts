@@ -1,11 +1,10 @@
-import { EventCategory, Outcome, type PushedFilter, type TimeWindow } from '../../domain';
+import { EventCategory, Outcome, actionPattern, type PushdownTranslation, type PushedFilter, type TimeWindow } from '../../domain';
+import { broadly, exactly, keptLocal } from '../shared/pushdown';
 import type { ProjectDomain } from './config';
 import {
-  ADMIN,
   CREATED_ACTION,
   CREATED_RAW_ACTION,
   PROPELLER,
-  SCHEDULER,
   STARTED_ACTION,
   STARTED_RAW_ACTION,
   TERMINAL_ACTIONS,
@@ -66,16 +65,10 @@ export interface StreamSpec {
 interface Selection {
   stages: Set<LifecycleStage>;
   terminalPhases: TerminalPhase[];
-  /** principals for `user` on the created stage; undefined: no user clause */
-  users?: string[];
   modeClause?: string;
-  /** run names per pair key (`project/domain`), or for every pair under '*'; undefined: no name clause */
+  /** run names per `project/domain` key, `*` standing for any project or domain; undefined: no name clause */
   names?: Map<string, Set<string>>;
   notes: string[];
-}
-
-function lower(values: readonly string[] | undefined): string[] | undefined {
-  return values?.map((v) => v.toLowerCase());
 }
 
 function selectFromFilter(filter: PushedFilter): Selection {
@@ -99,34 +92,26 @@ function selectFromFilter(filter: PushedFilter): Selection {
     restrictPhases(allowed);
   }
 
-  // action: the normalized action or the raw one, compared without case so that we never ask too narrowly
-  const actions = lower(filter.action);
-  if (actions) {
-    if (!actions.includes(CREATED_ACTION) && !actions.includes(CREATED_RAW_ACTION.toLowerCase())) stages.delete('created');
-    if (!actions.includes(STARTED_ACTION) && !actions.includes(STARTED_RAW_ACTION.toLowerCase())) stages.delete('started');
-    restrictPhases(TERMINAL_PHASES.filter((p) => actions.includes(TERMINAL_ACTIONS[p]) || actions.includes(p.toLowerCase())));
+  // action: each stage and phase has a fixed normalized and raw name; keep those the engine's own rule (case,
+  // `*`) would match, so that `execution.*` or `Create*` select exactly the stages they name
+  if (filter.action) {
+    const matchers = filter.action.map(actionPattern);
+    const named = (...names: string[]) => matchers.some((m) => names.some(m));
+    if (!named(CREATED_ACTION, CREATED_RAW_ACTION)) stages.delete('created');
+    if (!named(STARTED_ACTION, STARTED_RAW_ACTION)) stages.delete('started');
+    restrictPhases(TERMINAL_PHASES.filter((p) => named(TERMINAL_ACTIONS[p], p)));
   }
 
-  // identity: the created event's actor is the `user` column; started and finished events are the propeller's,
-  // except an abort, whose actor (abort_metadata.principal) no column holds
-  let users: string[] | undefined;
+  // identity: started and finished events are the propeller's, except an abort, whose actor (abort_metadata.principal)
+  // no column holds. The created event's actor is the `user` column, but flyteadmin compares it with case and the
+  // engine without, so no user clause is sent: the created list is read whole and filtered here.
   if (filter.identity) {
-    const ids = filter.identity;
-    const lowered = ids.map((v) => v.toLowerCase());
+    const lowered = filter.identity.map((v) => v.toLowerCase());
     if (!lowered.includes(PROPELLER)) {
       stages.delete('started');
       restrictPhases(['ABORTED']);
     }
-    const fallbackNamed = lowered.includes(SCHEDULER) || lowered.includes(ADMIN);
-    const unwritable = ids.filter((v) => !writable(v));
-    if (fallbackNamed) {
-      notes.push(`identity names a launcher without principal (${SCHEDULER}/${ADMIN}): created events are not filtered by user`);
-    } else if (unwritable.length > 0) {
-      notes.push(`identity ${unwritable.map((v) => JSON.stringify(v)).join(', ')} cannot be written in a Flyte filter: created events are not filtered by user`);
-    } else {
-      // principals compare case-sensitively in the database: ask for the value as given and lower-cased
-      users = [...new Set(ids.flatMap((v) => [v, v.toLowerCase()]))];
-    }
+    notes.push('identity: created events are not filtered by user upstream (flyteadmin compares principals with case, auditgraph does not)');
   }
 
   let modeClause: string | undefined;
@@ -142,18 +127,17 @@ function selectFromFilter(filter: PushedFilter): Selection {
   if (filter.runId) {
     names = new Map();
     for (const runId of filter.runId) {
-      const parts = runId.split('/');
-      // `project/domain/name`, or a bare name (asked in every pair); anything else is no run of ours
-      if ((parts.length !== 3 && parts.length !== 1) || parts.some((p) => p === '')) continue;
-      const key = parts.length === 3 ? `${parts[0]}/${parts[1]}` : '*';
+      const run = runOfFilterValue(runId);
+      if (!run) continue;
+      const key = `${run.project ?? '*'}/${run.domain ?? '*'}`;
       const set = names.get(key) ?? new Set<string>();
-      set.add(parts[parts.length - 1]);
+      set.add(run.name);
       names.set(key, set);
     }
   }
 
   if (phases.size === 0) stages.delete('terminal');
-  return { stages, terminalPhases: TERMINAL_PHASES.filter((p) => phases.has(p)), users, modeClause, names, notes };
+  return { stages, terminalPhases: TERMINAL_PHASES.filter((p) => phases.has(p)), modeClause, names, notes };
 }
 
 /**
@@ -167,7 +151,9 @@ export function planStreams(pairs: readonly ProjectDomain[], window: TimeWindow,
   for (const pair of pairs) {
     let nameClause: string | undefined;
     if (sel.names) {
-      const wanted = new Set([...(sel.names.get(`${pair.project}/${pair.domain}`) ?? []), ...(sel.names.get('*') ?? [])]);
+      const wanted = new Set(
+        [`${pair.project}/${pair.domain}`, `*/${pair.domain}`, '*/*'].flatMap((key) => [...(sel.names!.get(key) ?? [])]),
+      );
       if (wanted.size === 0) continue;
       const values = [...wanted];
       if (values.every(writable)) nameClause = oneOf('name', values);
@@ -176,7 +162,6 @@ export function planStreams(pairs: readonly ProjectDomain[], window: TimeWindow,
       if (!sel.stages.has(stage)) continue;
       const column = STAGE_COLUMN[stage];
       const filters = [...timeRange(column, window), BOTH_STATES];
-      if (stage === 'created' && sel.users) filters.push(oneOf('user', sel.users));
       if (stage === 'terminal') filters.push(oneOf('phase', sel.terminalPhases));
       if (sel.modeClause) filters.push(sel.modeClause);
       if (nameClause) filters.push(nameClause);
@@ -185,3 +170,33 @@ export function planStreams(pairs: readonly ProjectDomain[], window: TimeWindow,
   }
   return { streams, notes: sel.notes };
 }
+
+/**
+ * The run a `runId` filter value names, as the engine's rule reads it (src/query/match.ts): `project/domain/name`
+ * is that run; a bare name is that name in any pair; `domain/name` that name in that domain of any project; a longer
+ * value names the run of its last three parts. Undefined when it can name no run (an empty part).
+ */
+export function runOfFilterValue(value: string): { project?: string; domain?: string; name: string } | undefined {
+  const parts = value.split('/');
+  if (parts.some((p) => p === '')) return undefined;
+  if (parts.length === 1) return { name: parts[0] };
+  if (parts.length === 2) return { domain: parts[0], name: parts[1] };
+  const [project, domain, name] = parts.slice(-3);
+  return { project, domain, name };
+}
+
+/** What each pushed field becomes upstream (see `planStreams`), for the planner. */
+export const FLYTE_TRANSLATIONS: Record<'runId' | 'identity' | 'action' | 'outcome' | 'category', (values: readonly string[]) => PushdownTranslation> = {
+  runId: (vs) =>
+    vs.every((v) => runOfFilterValue(v) === undefined || writable(runOfFilterValue(v)!.name))
+      ? exactly('the (project, domain) lists the runs are in, with eq/value_in(name,…)')
+      : broadly('the (project, domain) lists the runs are in', 'a name holding + ; , ( ) cannot be written in a filter'),
+  identity: (vs) =>
+    broadly(
+      vs.some((v) => v.toLowerCase() === PROPELLER) ? 'every lifecycle list' : 'the created list, and the finished list narrowed to eq(phase,ABORTED)',
+      'created events are not filtered by user (flyteadmin compares principals with case)',
+    ),
+  action: () => exactly('the lifecycle lists and phases the names or patterns select'),
+  outcome: () => exactly('the lifecycle lists and value_in(phase,…) the outcome selects'),
+  category: (vs) => (vs.length > 0 ? exactly('eq(mode,1) / ne(mode,1)') : keptLocal('no category')),
+};

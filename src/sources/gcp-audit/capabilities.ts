@@ -1,5 +1,6 @@
 import { SortOrder, type Capabilities } from '../../domain';
 import { RETENTION_DAYS, type AuditLogKind } from './config';
+import { translateAction, translateIdentity, translateOutcome, translateResource, translateSourceIp } from './filter';
 
 /** entries.list takes up to 1,000 entries a page. */
 export const MAX_PAGE_SIZE = 1000;
@@ -24,11 +25,12 @@ export function apiCapabilities(opts: { projectId: string; logs: readonly AuditL
         field: 'identity',
         maxValues: 20,
         upstream: 'protoPayload.authenticationInfo.principalEmail / principalSubject / serviceAccountDelegationInfo',
+        translate: translateIdentity,
       },
-      { field: 'sourceIp', maxValues: 50, upstream: 'protoPayload.requestMetadata.callerIp' },
-      { field: 'resource', maxValues: 1, upstream: 'protoPayload.resourceName: (substring)' },
-      { field: 'action', maxValues: 50, upstream: 'protoPayload.methodName' },
-      { field: 'outcome', maxValues: 3, upstream: 'protoPayload.status.code>0' },
+      { field: 'sourceIp', maxValues: 50, upstream: 'protoPayload.requestMetadata.callerIp', translate: translateSourceIp },
+      { field: 'resource', maxValues: 1, upstream: 'protoPayload.resourceName: (substring)', translate: translateResource },
+      { field: 'action', maxValues: 50, upstream: 'protoPayload.methodName (=, :, =~)', translate: translateAction },
+      { field: 'outcome', maxValues: 3, upstream: 'protoPayload.status.code>0', translate: translateOutcome },
     ],
     maxPushedFields: 5,
     pageSize: { default: DEFAULT_PAGE_SIZE, max: MAX_PAGE_SIZE },

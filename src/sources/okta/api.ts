@@ -68,6 +68,7 @@ export class OktaApiSource implements Source {
         sortOrder: q.order === SortOrder.OLDEST_FIRST ? 'ASCENDING' : 'DESCENDING',
         limit: Math.min(Math.max(Math.floor(q.pageSizeHint), 1), MAX_PAGE_SIZE),
         filter: scim.expression,
+        q: scim.keywords,
       },
       notes: scim.notes,
     };
@@ -107,6 +108,7 @@ export class OktaApiSource implements Source {
       `sortOrder=${request.sortOrder}`,
       `limit=${request.limit}`,
       ...(request.filter ? [`filter=${request.filter}`] : []),
+      ...(request.q ? [`q=${request.q}`] : []),
     ];
     return {
       request: `GET ${this.config.orgUrl}/api/v1/logs ${params.join(' ')} (bounded: ordered by published, paged by the Link rel="next" URL)`,

@@ -14,6 +14,8 @@ export interface LogRequest {
   sortOrder: 'ASCENDING' | 'DESCENDING';
   limit: number;
   filter?: string;
+  /** keyword search: every keyword must match some attribute value, without case */
+  q?: string;
 }
 
 export interface PageCallContext {
@@ -85,6 +87,7 @@ export class SystemLogClient {
       since: request.since.toISOString(),
       until: request.until.toISOString(),
       filter: request.filter,
+      q: request.q,
       limit: request.limit,
       sortOrder: request.sortOrder,
     })) as Collection<unknown> as unknown as PagedCollection;

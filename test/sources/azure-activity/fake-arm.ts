@@ -215,14 +215,19 @@ function parseFilter(filter: string): Clause[] | undefined {
   return consumed === filter.length && clauses.length > 0 ? clauses : undefined;
 }
 
+/**
+ * ARM documents its resource names and ids as case-insensitive, so those compare without case. It documents
+ * nothing for `caller` and `status` (which are not in the documented patterns): they compare exactly, the stricter
+ * reading, so that a source relying on a case-insensitive match of them fails here.
+ */
 function matches(e: ArmRecord, c: Clause): boolean {
   const v = c.value.toLowerCase();
   const localizable = (x: unknown) => (x as { value?: string } | undefined)?.value?.toLowerCase();
   switch (c.field) {
     case 'caller':
-      return typeof e.caller === 'string' && e.caller.toLowerCase() === v;
+      return typeof e.caller === 'string' && e.caller === c.value;
     case 'status':
-      return localizable(e.status) === v;
+      return (e.status as { value?: string } | undefined)?.value === c.value;
     case 'correlationid':
       return typeof e.correlationId === 'string' && e.correlationId.toLowerCase() === v;
     case 'resourcegroupname':

@@ -171,3 +171,62 @@ export function exportPath(hour: Date, subscription = SUBSCRIPTION): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `insights-activity-logs/resourceId=/SUBSCRIPTIONS/${subscription.toUpperCase()}/y=${hour.getUTCFullYear()}/m=${p(hour.getUTCMonth() + 1)}/d=${p(hour.getUTCDate())}/h=${p(hour.getUTCHours())}/m=00/PT1H.json`;
 }
+
+const REST_STATUS: Record<string, string> = { Success: 'Succeeded', Failure: 'Failed', Start: 'Started', Accept: 'Accepted' };
+
+/**
+ * A storage-account export line as the REST API's EventData, following the documented mapping backwards (the
+ * inverse of `toExport`): eventTimestamp = time, operationName in ARM's spelling (from the authorization action or
+ * `properties.message`), status from resultType, subStatus from resultSignature, httpRequest.clientIpAddress =
+ * callerIpAddress, caller = the token's upn (else its object id, else its app id), claims and authorization from
+ * identity. The export has no eventDataId: the REST record gets the id the archive reader derives for the line
+ * (`exportEventId`), so that the two modes' events can be compared one for one.
+ */
+export function fromExport(line: Json, eventDataId: string): Json {
+  const x = line as {
+    time: string;
+    resourceId?: string;
+    operationName: string;
+    category?: string;
+    resultType?: string;
+    resultSignature?: string;
+    callerIpAddress?: string;
+    correlationId?: string;
+    level?: string;
+    identity?: { authorization?: { scope?: string; action?: string }; claims?: Record<string, string> };
+    properties?: Record<string, unknown>;
+  };
+  const same = (a: unknown, b: string) => typeof a === 'string' && a.toLowerCase() === b.toLowerCase();
+  const authorization = x.identity?.authorization;
+  const claims = x.identity?.claims ?? {};
+  const props = x.properties ?? {};
+  const operation = same(authorization?.action, x.operationName) ? authorization!.action! : same(props.message, x.operationName) ? (props.message as string) : x.operationName;
+  const resourceId = x.resourceId && same(authorization?.scope, x.resourceId) ? authorization!.scope! : x.resourceId;
+  const status = REST_STATUS[x.resultType ?? ''] ?? x.resultType;
+  const subStatus = x.resultSignature?.includes('.') ? x.resultSignature.slice(x.resultSignature.indexOf('.') + 1) : '';
+  const caller =
+    claims['http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn'] ?? claims.upn ?? claims['http://schemas.microsoft.com/identity/claims/objectidentifier'] ?? claims.oid ?? claims.appid;
+  const { eventCategory: _c, entity: _e, message: _m, hierarchy: _h, ...rest } = props;
+  const provider = operation.split('/')[0];
+  const event: Json = {
+    authorization,
+    claims,
+    correlationId: x.correlationId,
+    eventDataId,
+    eventName: { value: status === 'Started' ? 'BeginRequest' : 'EndRequest' },
+    category: { value: x.category ?? 'Administrative' },
+    eventTimestamp: x.time,
+    level: x.level === 'Information' ? 'Informational' : x.level,
+    operationName: { value: operation, localizedValue: operation },
+    resourceProviderName: { value: provider, localizedValue: provider },
+    resourceId,
+    status: { value: status, localizedValue: status },
+    subStatus: { value: subStatus, localizedValue: subStatus },
+    submissionTimestamp: x.time,
+    subscriptionId: /^\/subscriptions\/([^/]+)/i.exec(resourceId ?? '')?.[1]?.toLowerCase(),
+    properties: rest,
+  };
+  if (caller) event.caller = caller;
+  if (x.callerIpAddress) event.httpRequest = { clientIpAddress: x.callerIpAddress, method: 'PUT' };
+  return event;
+}

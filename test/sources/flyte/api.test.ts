@@ -129,12 +129,12 @@ describe('flyte api: what is asked of Flyte Admin', () => {
     expect(events.map((e) => e.id)).toContain('data/development/f0900#succeeded');
   });
 
-  it('pushes an identity as the launcher (as given and lower-cased) and keeps aborts, whose actor no column holds', async () => {
-    const { events } = await collect(apiSource(admin.url), q({ identity: ['Bob@Example.com'] }));
+  it('selects lifecycle lists by actor, but no user clause: flyteadmin compares principals with case, auditgraph without', async () => {
+    const { events } = await collect(apiSource(admin.url), q({ identity: ['BOB@example.COM'] }));
     const filters = firstPages(admin);
     expect(filters.filter((f) => f.includes('(execution_created_at'))).toEqual([
-      '/api/v1/executions/data/development gte(execution_created_at,2026-03-14T06:00:00.000Z)+lt(execution_created_at,2026-03-14T12:00:00.000Z)+value_in(state,0;1)+value_in(user,Bob@Example.com;bob@example.com)',
-      '/api/v1/executions/ml/production gte(execution_created_at,2026-03-14T06:00:00.000Z)+lt(execution_created_at,2026-03-14T12:00:00.000Z)+value_in(state,0;1)+value_in(user,Bob@Example.com;bob@example.com)',
+      '/api/v1/executions/data/development gte(execution_created_at,2026-03-14T06:00:00.000Z)+lt(execution_created_at,2026-03-14T12:00:00.000Z)+value_in(state,0;1)',
+      '/api/v1/executions/ml/production gte(execution_created_at,2026-03-14T06:00:00.000Z)+lt(execution_created_at,2026-03-14T12:00:00.000Z)+value_in(state,0;1)',
     ]);
     // started events are the propeller's: not asked at all; finished ones only when aborted
     expect(filters.some((f) => f.includes('(started_at'))).toBe(false);
@@ -142,6 +142,30 @@ describe('flyte api: what is asked of Flyte Admin', () => {
     // what comes back is broader (the engine filters again) but holds everything bob did
     expect(events.map((e) => e.id)).toEqual(expect.arrayContaining(['ml/production/r02#created', 'ml/production/fz3k9q2m1x#aborted']));
     expect(events.find((e) => e.id === 'ml/production/fz3k9q2m1x#aborted')?.actor.name).toBe('bob@example.com');
+  });
+
+  it('selects the lists an action pattern names, by the engine\'s rule (case, `*`)', async () => {
+    const lists = async (action: string[]) => {
+      admin.requests.length = 0;
+      await collect(apiSource(admin.url), q({ action }));
+      return [...new Set(admin.listRequests().map((r) => `${r.query.get('sort_by.key')} ${/phase,([^)]*)\)/.exec(r.query.get('filters') ?? '')?.[1] ?? ''}`))].sort();
+    };
+    expect(await lists(['execution.*'])).toEqual(['execution_created_at ', 'execution_updated_at SUCCEEDED;FAILED;ABORTED;TIMED_OUT', 'started_at ']);
+    expect(await lists(['EXECUTION.A*'])).toEqual(['execution_updated_at ABORTED']);
+    expect(await lists(['create*', '*_out'])).toEqual(['execution_created_at ', 'execution_updated_at TIMED_OUT']);
+    expect(await lists(['Running'])).toEqual(['started_at ']);
+  });
+
+  it('reads a run id as the engine does: bare name, domain/name, project/domain/name and longer', async () => {
+    for (const runId of ['fz3k9q2m1x', 'production/fz3k9q2m1x', 'ml/production/fz3k9q2m1x', 'org/ml/production/fz3k9q2m1x']) {
+      admin.requests.length = 0;
+      const { events } = await collect(apiSource(admin.url), q({ runId: [runId] }));
+      expect([runId, events.map((e) => e.id)]).toEqual([runId, ['ml/production/fz3k9q2m1x#created', 'ml/production/fz3k9q2m1x#started', 'ml/production/fz3k9q2m1x#aborted']]);
+      expect(admin.listRequests().every((r) => r.query.get('filters')?.endsWith('+eq(name,fz3k9q2m1x)'))).toBe(true);
+    }
+    admin.requests.length = 0;
+    await collect(apiSource(admin.url), q({ runId: ['development/fz3k9q2m1x'] }));
+    expect(admin.listRequests().every((r) => r.path === '/api/v1/executions/data/development')).toBe(true);
   });
 
   it('asks for the propeller’s events when the identity is the propeller, and never writes an unwritable value', async () => {

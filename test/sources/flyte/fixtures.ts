@@ -186,3 +186,22 @@ export function restTaskExecution(
     is_parent: false,
   };
 }
+
+function snake(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/**
+ * A `uctl get execution -o json` record as flyteadmin's REST API returns it: proto field names (snake_case);
+ * map entries (`labels.values`, …) keep their keys. Zero values uctl left out stay out (REST fills them with
+ * defaults, which every reader treats as absent).
+ */
+export function fromUctl(value: Json, key = ''): Json {
+  if (Array.isArray(value)) return value.map((v) => fromUctl(v));
+  if (value !== null && typeof value === 'object') {
+    const out: JsonObject = {};
+    for (const [k, v] of Object.entries(value)) out[key === 'values' ? k : snake(k)] = fromUctl(v, k);
+    return out;
+  }
+  return value;
+}

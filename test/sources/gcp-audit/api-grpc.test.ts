@@ -98,7 +98,7 @@ describe('gcp-audit api over gRPC', () => {
       `timestamp>="2026-03-14T08:00:00.000Z" AND timestamp<"2026-03-14T11:00:00.000Z" AND ${LOG_NAMES} AND (` +
         'protoPayload.authenticationInfo.principalEmail="alice@example.com" OR protoPayload.authenticationInfo.principalSubject="alice@example.com" OR ' +
         'protoPayload.authenticationInfo.serviceAccountDelegationInfo.firstPartyPrincipal.principalEmail="alice@example.com" OR ' +
-        'protoPayload.authenticationInfo.serviceAccountDelegationInfo.principalSubject="alice@example.com")' +
+        'protoPayload.authenticationInfo.serviceAccountDelegationInfo.principalSubject="alice@example.com" OR protoPayload.serviceName="alice@example.com")' +
         ` AND protoPayload.requestMetadata.callerIp="${ATTACKER_IP}" AND protoPayload.methodName:("SetIamPolicy" OR "secrets.list")`,
     );
     // the server applied it: alice's SetIamPolicy and kubectl secrets list from the attacker's IP, newest first

@@ -2,9 +2,11 @@ import type { Json, JsonObject } from './fixtures';
 
 /**
  * The part of the Logging query language the fake Cloud Logging applies: comparisons (`=`, `!=`, `:`, `<`,
- * `<=`, `>`, `>=`) of a field path with a value or a parenthesized `OR` of values, combined with AND, OR, NOT
- * and parentheses. As upstream: string comparisons ignore case, `:` means "contains", a path through a
- * repeated field matches when any element does, and a comparison on a missing field is false.
+ * `<=`, `>`, `>=`, and the regular expression matches `=~`, `!~`) of a field path with a value or a parenthesized
+ * `OR` of values, combined with AND, OR, NOT and parentheses. As upstream: string comparisons ignore case, `:` means
+ * "contains", regular expressions (RE2; run here as JavaScript's, which agree on what auditgraph sends) are
+ * case-sensitive unless they start with `(?i)`, a path through a repeated field matches when any element does, and
+ * a comparison on a missing field is false.
  * Anything else is a syntax error, reported like the service does (INVALID_ARGUMENT, "Unparseable filter").
  */
 
@@ -38,7 +40,7 @@ function tokenize(filter: string): Token[] {
       i += 1;
     } else if ('=:<>!'.includes(c)) {
       const two = filter.slice(i, i + 2);
-      if (['>=', '<=', '!='].includes(two)) {
+      if (['>=', '<=', '!=', '=~', '!~'].includes(two)) {
         tokens.push({ kind: 'op', value: two });
         i += 2;
       } else if (c === '!') {
@@ -165,8 +167,18 @@ export function timeKey(s: string): string | undefined {
   return m ? `${m[1]}.${(m[2] ?? '').padEnd(9, '0')}` : undefined;
 }
 
+/** An RE2 pattern as a JavaScript RegExp: a leading `(?i)` becomes the `i` flag (JavaScript has no inline flags). */
+function regexOf(pattern: string): RegExp {
+  try {
+    return pattern.startsWith('(?i)') ? new RegExp(pattern.slice(4), 'i') : new RegExp(pattern);
+  } catch (err) {
+    throw new FilterSyntaxError(`invalid regular expression ${JSON.stringify(pattern)}: ${(err as Error).message}`);
+  }
+}
+
 function compareOne(actual: Json, op: string, expected: string): boolean {
   if (actual === null || typeof actual === 'object') return op === ':' && expected === '*';
+  if (op === '=~' || op === '!~') return regexOf(expected).test(String(actual)) === (op === '=~');
   if (op === ':') return expected === '*' || String(actual).toLowerCase().includes(expected.toLowerCase());
   if (op === '=' || op === '!=') {
     const equal = typeof actual === 'number' ? actual === Number(expected) : String(actual).toLowerCase() === expected.toLowerCase();
@@ -202,5 +214,13 @@ export type EntryPredicate = (entry: JsonObject) => boolean;
 export function compileFilter(filter: string): EntryPredicate {
   if (filter.trim() === '') return () => true;
   const ast = new Parser(tokenize(filter)).parse();
+  // the service refuses a bad regular expression when it reads the filter, not entry by entry
+  const check = (n: Node): void => {
+    if (n.type === 'cmp') {
+      if (n.op === '=~' || n.op === '!~') n.values.forEach(regexOf);
+    } else if (n.type === 'not') check(n.item);
+    else n.items.forEach(check);
+  };
+  check(ast);
   return (entry) => evaluate(ast, entry);
 }

@@ -1,5 +1,7 @@
 import { Outcome } from '../../../src/domain';
-import { buildFilter, MAX_FILTER_CHARS, quote, type FilterRequest } from '../../../src/sources/gcp-audit/filter';
+import { actionPatternParts } from '../../../src/domain';
+import { buildFilter, MAX_FILTER_CHARS, quote, translateIdentity, type FilterRequest } from '../../../src/sources/gcp-audit/filter';
+import { swapCase } from '../../contract/parity-contract';
 import { normalizeEntry } from '../../../src/sources/gcp-audit/normalize';
 import { compileFilter } from './fake-filter';
 import { auditEntry, dataset, impersonationEntry, systemEventEntry, workloadIdentityEntry } from './fixtures';
@@ -31,9 +33,11 @@ describe('gcp-audit filter', () => {
         'protoPayload.authenticationInfo.principalEmail="alice@example.com" OR ' +
         'protoPayload.authenticationInfo.principalSubject="alice@example.com" OR ' +
         'protoPayload.authenticationInfo.serviceAccountDelegationInfo.firstPartyPrincipal.principalEmail="alice@example.com" OR ' +
-        'protoPayload.authenticationInfo.serviceAccountDelegationInfo.principalSubject="alice@example.com")' +
+        'protoPayload.authenticationInfo.serviceAccountDelegationInfo.principalSubject="alice@example.com" OR ' +
+        'protoPayload.serviceName="alice@example.com")' +
         ' AND protoPayload.requestMetadata.callerIp=("198.51.100.23" OR "203.0.113.7")' +
-        ' AND protoPayload.resourceName:"serviceAccounts/"' +
+        // `ns/name` of a GKE object is no substring of its resource name: looked for apart
+        ' AND (protoPayload.resourceName:"serviceAccounts/" OR (protoPayload.serviceName="k8s.io" AND protoPayload.resourceName:"serviceAccounts"))' +
         ' AND (protoPayload.methodName=("google.iam.admin.v1.CreateServiceAccountKey" OR "iam.googleapis.com:google.iam.admin.v1.CreateServiceAccountKey") OR protoPayload.methodName:"SetIamPolicy")' +
         ' AND protoPayload.status.code>0',
     );
@@ -63,6 +67,20 @@ describe('gcp-audit filter', () => {
     expect(() => buildFilter({ ...base, resourceNames: Array.from({ length: 400 }, (_, i) => `projects/project-number-${i}`), logs: ['activity', 'data_access', 'system_event', 'policy'] })).toThrow(RangeError);
   });
 
+  it('keeps the name "unknown" local: the normalizer gives it to entries no field names', () => {
+    expect(translateIdentity(['Unknown'])).toMatchObject({ pushed: false });
+    expect(translateIdentity(['alice@example.com'])).toMatchObject({ pushed: true, exactness: 'broader' });
+  });
+
+  it('sends a pattern as a regular expression without case on the method, and its literal parts', () => {
+    const built = buildFilter({ ...base, pushed: { action: ['IAM.googleapis.com:*Key'] } });
+    expect(built.filter).toBe(
+      `${WINDOW_AND_LOG} AND (protoPayload.methodName=~"(?i)^IAM\\\\.googleapis\\\\.com:.*Key$" OR ` +
+        '((protoPayload.serviceName:"IAM.googleapis.com" OR protoPayload.methodName:"IAM.googleapis.com") AND (protoPayload.serviceName:"Key" OR protoPayload.methodName:"Key")))',
+    );
+    expect(buildFilter({ ...base, pushed: { action: ['*'] } }).filter).toBe(WINDOW_AND_LOG);
+  });
+
   describe('never narrower than the local filter: every name an event is found by selects its entry upstream', () => {
     const noCaller = auditEntry({ insertId: 'no-caller', timestamp: '2026-03-14T11:00:00Z', payload: { serviceName: 'compute.googleapis.com', methodName: 'compute.instances.preempted', resourceName: 'projects/acme-ml-prod/zones/us-central1-a/instances/vm-1' } });
     const entries = [...dataset(), systemEventEntry(), impersonationEntry(), workloadIdentityEntry(), noCaller];
@@ -82,8 +100,20 @@ describe('gcp-audit filter', () => {
         expect(matches({ resource: t.name.slice(1, -1) }, entry)).toBe(true);
         if (t.uid) expect(matches({ resource: t.uid }, entry)).toBe(true);
       }
+      if (event.actor.onBehalfOf) expect(matches({ identity: [swapCase(event.actor.onBehalfOf)] }, entry)).toBe(true);
+      // actions in other capitals and as patterns: the service, a prefix, a suffix, an infix, head and tail
+      for (const name of [event.action, event.rawAction]) {
+        const cut = Math.ceil(name.length / 2);
+        const patterns = [swapCase(name), `${name.slice(0, cut)}*`, `*${swapCase(name.slice(cut))}`, `*${name.slice(2, -2)}*`, `${name.slice(0, 3)}*${name.slice(-3)}`, `${name.split(':')[0]}:*`];
+        for (const pattern of patterns) {
+          if (actionPatternParts(pattern).pieces.length === 0) continue;
+          expect([pattern, matches({ action: [pattern] }, entry)]).toEqual([pattern, true]);
+        }
+      }
+      for (const t of event.targets) if (t.namespace) expect(matches({ resource: `${t.namespace.slice(-3)}/${swapCase(t.name.slice(0, 4))}` }, entry)).toBe(true);
       // and a name the event does not carry does not select it
       expect(matches({ identity: ['nobody@example.org'] }, entry)).toBe(false);
+      expect(matches({ action: ['nothing.at.all:*'] }, entry)).toBe(false);
     });
   });
 });

@@ -38,6 +38,9 @@ function query(window: { from: string; to: string }, order = SortOrder.OLDEST_FI
   return { window: { from: new Date(window.from), to: new Date(window.to) }, order, filter, pageSizeHint };
 }
 
+/** the clauses that bring back every event type written with a capital letter (Okta compares with case) */
+const CAPITALS = Array.from({ length: 26 }, (_, i) => `eventType co "${String.fromCharCode(65 + i)}"`).join(' or ');
+
 const HOUR = { from: '2026-03-14T09:00:00.000Z', to: '2026-03-14T10:00:00.000Z' };
 
 async function failure(run: Promise<unknown>): Promise<SourceError> {
@@ -118,7 +121,7 @@ describe('okta api: the wire', () => {
     expect(fake.logRequests().map((r) => r.query.get('limit'))).toEqual(['1000', '1', '1']);
   });
 
-  it('pushes identity, action, source IP and outcome down as one SCIM filter, and gets only the matching events', async () => {
+  it('pushes identity as a q keyword and action, source IP and outcome as one SCIM filter, and gets only the matching events', async () => {
     const events = [
       logEvent({ uuid: 'f1', published: '2026-03-14T09:01:00.000Z', eventType: 'user.session.start', actor: ALICE, ip: ATTACKER_IP, result: 'FAILURE', reason: 'INVALID_CREDENTIALS' }),
       logEvent({ uuid: 'f2', published: '2026-03-14T09:02:00.000Z', eventType: 'user.session.start', actor: ALICE, ip: ATTACKER_IP, result: 'SUCCESS' }),
@@ -126,32 +129,54 @@ describe('okta api: the wire', () => {
       logEvent({ uuid: 'f4', published: '2026-03-14T09:04:00.000Z', eventType: 'user.authentication.sso', actor: ALICE, ip: ATTACKER_IP, result: 'FAILURE' }),
       logEvent({ uuid: 'f5', published: '2026-03-14T09:05:00.000Z', eventType: 'user.session.start', actor: ALICE, ip: '203.0.113.7', result: 'FAILURE' }),
       logEvent({ uuid: 'f6', published: '2026-03-14T09:06:00.000Z', eventType: 'user.mfa.okta_verify.deny_push', actor: ALICE, ip: ATTACKER_IP, result: 'DENY' }),
+      // an event type written with capitals (Okta has some, e.g. mim.checkOSXAccessEligibility.true): the engine
+      // matches actions without case, Okta's filter with case
+      logEvent({ uuid: 'f7', published: '2026-03-14T09:07:00.000Z', eventType: 'User.Session.Start', actor: ALICE, ip: ATTACKER_IP, result: 'FAILURE' }),
     ];
     const fake = await startFake({ events });
     const filter = {
-      identity: ['00u1alice00000000001'],
+      identity: ['00U1ALICE00000000001'],
       action: ['user.session.start', 'user.mfa.okta_verify.deny_push'],
       sourceIp: [ATTACKER_IP],
       outcome: [Outcome.FAILURE],
     };
     const { events: got } = await collect(apiSource(fake.url), query(HOUR, SortOrder.OLDEST_FIRST, filter));
-    expect(got.map((e) => e.id)).toEqual(['f1', 'f6']);
-    expect(fake.logRequests()[0].query.get('filter')).toBe(
-      '(actor.id eq "00u1alice00000000001" or actor.alternateId eq "00u1alice00000000001" or actor.displayName eq "00u1alice00000000001")' +
-        ' and (eventType eq "user.session.start" or eventType eq "user.mfa.okta_verify.deny_push")' +
+    expect(got.map((e) => e.id)).toEqual(['f1', 'f6', 'f7']);
+    const sent = fake.logRequests()[0].query;
+    expect(sent.get('q')).toBe('00U1ALICE00000000001');
+    expect(sent.get('filter')).toBe(
+      `(eventType eq "user.session.start" or eventType eq "user.mfa.okta_verify.deny_push" or ${CAPITALS})` +
         ` and client.ipAddress eq "${ATTACKER_IP}"` +
         ' and (outcome.result eq "FAILURE" or outcome.result eq "DENY")',
     );
   });
 
-  it('ORs several identities, adds the lower-case login, and escapes quotes and backslashes', async () => {
-    const fake = await startFake({ events: [logEvent({ uuid: 'i1', published: '2026-03-14T09:01:00.000Z', eventType: 'user.session.start', actor: ALICE })] });
-    const { events } = await collect(apiSource(fake.url), query(HOUR, SortOrder.OLDEST_FIRST, { identity: ['Alice@Example.com', 'we"ird\\name'] }));
-    expect(events.map((e) => e.id)).toEqual(['i1']);
+  it('sends a wildcard as sw/ew/co of its literal parts, in lower case, and finds what the engine matches', async () => {
+    const events = [
+      logEvent({ uuid: 'w1', published: '2026-03-14T09:01:00.000Z', eventType: 'user.session.start' }),
+      logEvent({ uuid: 'w2', published: '2026-03-14T09:02:00.000Z', eventType: 'user.session.end' }),
+      logEvent({ uuid: 'w3', published: '2026-03-14T09:03:00.000Z', eventType: 'system.api_token.create' }),
+      logEvent({ uuid: 'w4', published: '2026-03-14T09:04:00.000Z', eventType: 'mim.checkOSXAccessEligibility.true' }),
+    ];
+    const fake = await startFake({ events });
+    const { events: got } = await collect(apiSource(fake.url), query(HOUR, SortOrder.OLDEST_FIRST, { action: ['User.Session.*', 'mim.checkosx*.true', '*token*'] }));
+    expect(got.map((e) => e.id)).toEqual(['w1', 'w2', 'w3', 'w4']);
     expect(fake.logRequests()[0].query.get('filter')).toBe(
-      '(actor.id eq "Alice@Example.com" or actor.alternateId eq "Alice@Example.com" or actor.alternateId eq "alice@example.com" or actor.displayName eq "Alice@Example.com"' +
-        ' or actor.id eq "we\\"ird\\\\name" or actor.alternateId eq "we\\"ird\\\\name" or actor.displayName eq "we\\"ird\\\\name")',
+      `(eventType sw "user.session." or (eventType sw "mim.checkosx" and eventType ew ".true") or eventType co "token" or ${CAPITALS})`,
     );
+  });
+
+  it('sends one identity as a q keyword, which ignores case, and keeps several identities local', async () => {
+    const fake = await startFake({ events: [logEvent({ uuid: 'i1', published: '2026-03-14T09:01:00.000Z', eventType: 'user.session.start', actor: ALICE })] });
+    const one = await collect(apiSource(fake.url), query(HOUR, SortOrder.OLDEST_FIRST, { identity: ['Alice@Example.COM'] }));
+    expect(one.events.map((e) => e.id)).toEqual(['i1']);
+    expect(fake.logRequests()[0].query.get('q')).toBe('Alice@Example.COM');
+    expect(fake.logRequests()[0].query.get('filter')).toBeNull();
+    // the SCIM filter compares with case: an eq on the login as typed would miss alice@example.com
+    const several = await collect(apiSource(fake.url), query(HOUR, SortOrder.OLDEST_FIRST, { identity: ['Alice@Example.com', 'we"ird\\name'] }));
+    expect(several.events).toHaveLength(1);
+    expect(fake.logRequests()[1].query.get('q')).toBeNull();
+    expect(fake.logRequests()[1].query.get('filter')).toBeNull();
   });
 
   it('does not push outcome UNKNOWN (any other result), and says so in the plan', async () => {
@@ -165,11 +190,11 @@ describe('okta api: the wire', () => {
     const q = query(HOUR, SortOrder.OLDEST_FIRST, { outcome: [Outcome.UNKNOWN, Outcome.FAILURE], action: ['policy.evaluate_sign_on'] });
     const { events } = await collect(source, q);
     expect(events.map((e) => e.id)).toEqual(['u1']);
-    expect(fake.logRequests()[0].query.get('filter')).toBe('eventType eq "policy.evaluate_sign_on"');
+    expect(fake.logRequests()[0].query.get('filter')).toBe(`(eventType eq "policy.evaluate_sign_on" or ${CAPITALS})`);
     const plan = await source.plan(q);
-    expect(plan.request).toContain('filter=eventType eq "policy.evaluate_sign_on"');
+    expect(plan.request).toContain('filter=(eventType eq "policy.evaluate_sign_on" or eventType co "A"');
     expect(plan.request).toContain(`since=${HOUR.from}`);
-    expect(plan.notes.join('\n')).toMatch(/outcome UNKNOWN/);
+    expect(plan.notes.join('\n')).toMatch(/outcome not sent upstream: UNKNOWN is any other result/);
     expect(fake.logRequests()).toHaveLength(1);
   });
 

@@ -2,12 +2,13 @@ import * as crypto from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sendFaulty, type HttpFault } from '../../helpers/http-faults';
-import { ScimSyntaxError, matchesScim, parseScim, pathsOf, type ScimNode } from './scim-eval';
+import { KeywordError, ScimSyntaxError, matchesKeywords, matchesScim, parseScim, pathsOf, type ScimNode } from './scim-eval';
 
 /**
  * A loopback Okta org serving `GET /api/v1/logs` as Okta does for bounded requests (since and until set):
  * `Authorization: SSWS <token>` (or an OAuth bearer token from `POST /oauth2/v1/token` with a private-key JWT
- * client assertion), `since`/`until` over `published`, a SCIM `filter`, `sortOrder`, `limit` 0..1000, pages linked
+ * client assertion), `since`/`until` over `published`, a SCIM `filter` (values compared with case, as Okta documents)
+ * and the keyword search `q` (without case), `sortOrder`, `limit` 0..1000, pages linked
  * by absolute `Link: <…>; rel="self"` and `rel="next"` headers carrying an opaque `after` cursor, the
  * `X-Rate-Limit-*` headers on every reply, 429 E0000047 past its rate, and Okta's JSON error bodies.
  */
@@ -211,12 +212,23 @@ export class FakeOkta {
       }
     }
 
+    const keywords = q.get('q');
+    if (keywords !== null && keywords !== '') {
+      try {
+        matchesKeywords(keywords, {});
+      } catch (err) {
+        if (!(err instanceof KeywordError)) throw err;
+        invalid("'q'", `q: ${err.message}`);
+        return;
+      }
+    }
+
     // bounded: since defaults to 7 days before until, until to now
     const until = times.until ?? now;
     const since = times.since ?? until - 7 * 86_400_000;
     const inclusive = this.options.untilInclusive ?? true;
     const keyed = this.options.events.map((e, index) => ({ e, index, t: Date.parse(String(e.published)) }));
-    let matching = keyed.filter(({ e, t }) => t >= since && (inclusive ? t <= until : t < until) && (!filter || matchesScim(filter, e)));
+    let matching = keyed.filter(({ e, t }) => t >= since && (inclusive ? t <= until : t < until) && (!filter || matchesScim(filter, e)) && (!keywords || matchesKeywords(keywords, e)));
     matching.sort((a, b) => a.t - b.t || a.index - b.index);
     if (sortOrder === 'DESCENDING') matching.reverse();
 

@@ -1,7 +1,9 @@
 /**
  * The SCIM filter subset the fake Okta evaluates (RFC 7644 §3.4.2.2): attribute paths with eq, ne, co, sw, ew,
  * gt, ge, lt, le, pr; `and`, `or`, `not (…)` and parentheses; JSON string, number, boolean and null values.
- * String comparisons ignore case, the RFC's default for attributes that are not caseExact.
+ * String values compare with case, as Okta documents for its filters ("the attribute and operator values must be
+ * identical for a match"; attribute names are case-sensitive, operators are not): the RFC's case-insensitive
+ * default does not hold here. Only the keyword search `q` ignores case (`matchesKeywords`).
  */
 
 type Token = { kind: 'lparen' | 'rparen' } | { kind: 'word'; text: string } | { kind: 'value'; value: string | number | boolean | null };
@@ -117,8 +119,8 @@ function valuesAt(obj: unknown, path: string[]): unknown[] {
 function compare(actual: unknown, op: Operator, expected: string | number | boolean | null | undefined): boolean {
   if (op === 'pr') return actual !== undefined && actual !== null;
   if (typeof actual === 'string' && typeof expected === 'string') {
-    const a = actual.toLowerCase();
-    const e = expected.toLowerCase();
+    const a = actual;
+    const e = expected;
     switch (op) {
       case 'eq': return a === e;
       case 'ne': return a !== e;
@@ -160,4 +162,33 @@ export function pathsOf(node: ScimNode): string[] {
     case 'not': return pathsOf(node.inner);
     case 'compare': return [node.path];
   }
+}
+
+/** Every string value anywhere in a record. */
+function stringsOf(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(stringsOf);
+  if (value !== null && typeof value === 'object') return Object.values(value).flatMap(stringsOf);
+  return [];
+}
+
+export class KeywordError extends Error {}
+
+/**
+ * The System Log's keyword search `q` as Okta documents it: keywords separated by spaces (at most 10, each at most
+ * 40 characters) must all match an attribute value exactly, without case; a value is also matched by its words and,
+ * when it holds hyphens, by its hyphen-separated parts.
+ */
+export function matchesKeywords(q: string, record: unknown): boolean {
+  const keywords = q.split(/\s+/).filter(Boolean);
+  if (keywords.length > 10) throw new KeywordError('at most 10 keywords');
+  const long = keywords.find((k) => k.length > 40);
+  if (long) throw new KeywordError(`keyword '${long}' is longer than 40 characters`);
+  const candidates = new Set<string>();
+  for (const value of stringsOf(record)) {
+    for (const word of [value, ...value.split(/\s+/)]) {
+      for (const part of [word, ...word.split('-')]) if (part) candidates.add(part.toLowerCase());
+    }
+  }
+  return keywords.every((k) => candidates.has(k.toLowerCase()));
 }
