@@ -30,6 +30,8 @@ export enum ErrorCode {
   NOT_FOUND = 'NOT_FOUND',
   /** a bare run name that more than one run has */
   AMBIGUOUS_RUN = 'AMBIGUOUS_RUN',
+  /** a plain-HTTP route's query parameter (or a CLI flag) that is unknown or malformed; `parameter` names it */
+  BAD_PARAMETER = 'BAD_PARAMETER',
 }
 
 /** A user-facing error: the GraphQL layer shows `message` and puts `code` in `extensions.code`. */

@@ -171,6 +171,14 @@ export class QueryEngine {
     return this.sources.find((s) => s.id === id);
   }
 
+  /**
+   * What `events` does before any upstream call, for the streaming reader (src/query/stream.ts): the request
+   * validated, each selected source planned, and the deadline each source gets to produce its next event.
+   */
+  prepareStream(req: Omit<EventsRequest, 'first' | 'after'>) {
+    return { ...this.prepare({ ...req, first: MAX_PAGE_SIZE, after: null }), deadlineMs: this.deadlineMs };
+  }
+
   /** Validates everything before any upstream call, and plans each selected source (also used by the histogram). */
   prepare(req: EventsRequest) {
     const asked = req.filter ?? {};
@@ -421,7 +429,7 @@ export class QueryEngine {
 }
 
 /** The part of `window` that can still hold events after `key`: sources re-read from the key's millisecond. */
-function narrow(window: TimeWindow, key: EventKey | undefined, order: SortOrder): TimeWindow {
+export function narrow(window: TimeWindow, key: EventKey | undefined, order: SortOrder): TimeWindow {
   if (!key) return window;
   if (order === SortOrder.NEWEST_FIRST) return { from: window.from, to: new Date(Math.min(window.to.getTime(), key.time + 1)) };
   return { from: new Date(Math.max(window.from.getTime(), key.time)), to: window.to };

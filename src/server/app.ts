@@ -14,6 +14,7 @@ import { ConfigError } from '../config/errors';
 import { useAccessLog } from './plugins/use-access-log';
 import { useAuthentication } from './plugins/use-authentication';
 import { useCallerLimits } from './plugins/use-caller-limits';
+import { useExport } from './plugins/use-export';
 import { useGraphQL } from './plugins/use-graphql';
 import { useHealth } from './plugins/use-health';
 import { useHostCheck } from './plugins/use-host-check';
@@ -59,7 +60,7 @@ export interface StartOptions {
 
 /**
  * The server, assembled from its plugins in request order: request id and log, Host check, authentication,
- * then the routes (/healthz, /graphql, the UI at /). Each concern is one `useX(options)` plugin in src/server/plugins.
+ * then the routes (/healthz, /export, /graphql, the UI at /). Each concern is one `useX(options)` plugin in src/server/plugins.
  */
 export async function startServer(config: AppConfig, opts: StartOptions = {}): Promise<RunningServer> {
   const logger = opts.logger ?? createLogger(config.logging);
@@ -109,6 +110,8 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
       contributions: plugins.flatMap((p) => (p.graphql ? [p.graphql] : [])),
     }),
   );
+  // the plain-HTTP data routes: they run on the caller context authentication made (`ex.context`)
+  plugins.push(useExport());
   // last: its `/` route is the catch-all
   const has = (name: string) => plugins.some((p) => p.name === name);
   plugins.push(useUi({ config, dir: opts.uiDir, features: { export: has('export'), tail: has('tail') } }));
