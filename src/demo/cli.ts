@@ -81,20 +81,24 @@ export function summary(m: DemoManifest, root: string, seconds: number): string 
   return lines.join('\n');
 }
 
-async function main(): Promise<void> {
-  const parsed = parseArgs(process.argv.slice(2));
-  if (parsed === 'help') {
-    process.stdout.write(`${USAGE}\n`);
-    return;
+/** `npm run demo` and `auditgraph demo`: builds the demo, prints where and what; resolves to the exit code. */
+export async function runDemoCli(argv: readonly string[], io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }): Promise<number> {
+  try {
+    const parsed = parseArgs(argv);
+    if (parsed === 'help') {
+      io.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    const started = performance.now();
+    const manifest = await rebuildDemo(parsed.out, { date: parsed.date, seed: parsed.seed, scale: parsed.scale, flyteNodeExecutions: parsed.flyteNodeExecutions });
+    io.stdout.write(`${summary(manifest, parsed.out, (performance.now() - started) / 1000)}\n`);
+    return 0;
+  } catch (err) {
+    io.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
   }
-  const started = performance.now();
-  const manifest = await rebuildDemo(parsed.out, { date: parsed.date, seed: parsed.seed, scale: parsed.scale, flyteNodeExecutions: parsed.flyteNodeExecutions });
-  process.stdout.write(`${summary(manifest, parsed.out, (performance.now() - started) / 1000)}\n`);
 }
 
 if (require.main === module) {
-  main().catch((err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
-  });
+  void runDemoCli(process.argv.slice(2), process).then((code) => (process.exitCode = code));
 }

@@ -52,7 +52,8 @@ export function demoGreeting(date: string, pinned: boolean, now: Date): string[]
   ];
 }
 
-async function main(): Promise<void> {
+/** Starts the server on the config named in `argv` (`--config FILE`), AUDITGRAPH_CONFIG or the demo: `npm start`, `auditgraph serve`. */
+export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
   const running = runtime();
   const deps: SourceDeps = { limiters: new Limiters(), now: () => new Date() };
   // until the config names the log level, start-up lines go to a logger at info
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
   if (running.warning) logger.warn(running.warning);
   let config: AppConfig;
   try {
-    config = await resolveConfig(process.argv.slice(2), process.env, deps, (line) => logger.info(line));
+    config = await resolveConfig(argv, process.env, deps, (line) => logger.info(line));
   } catch (err) {
     if (err instanceof ConfigError) {
       // for the person at the terminal, and as a log line for the platform that started us
