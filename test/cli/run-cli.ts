@@ -17,7 +17,8 @@ export function cli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 120
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH, TMPDIR: process.env.TMPDIR, AUDITGRAPH_DEMO_DIR: E2E_DEMO_ROOT, ...env },
+      // the demo day pinned for the tests (test/setup/demo-date.ts), so that the CLI reads the same demo as the e2e server
+      env: { PATH: process.env.PATH, TMPDIR: process.env.TMPDIR, AUDITGRAPH_DEMO_DIR: E2E_DEMO_ROOT, AUDITGRAPH_DEMO_DATE: process.env.AUDITGRAPH_DEMO_DATE, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
