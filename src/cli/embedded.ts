@@ -6,7 +6,9 @@ import { expandIdentities } from '../correlation/expand';
 import { AuditgraphError, type SourceDeps } from '../domain';
 import { exportWriter, parseFormat } from '../export/format';
 import { pipeExport } from '../export/pipe';
-import { summaryRecord } from '../export/record';
+import { eventRecord, summaryRecord } from '../export/record';
+import { Tail } from '../query/tail';
+import { parseDuration } from '../query/window';
 import { Limiters } from '../query/limiter';
 import { QueryEngine } from '../query/engine';
 import { streamEvents } from '../query/stream';
@@ -87,8 +89,18 @@ export class EmbeddedClient implements Client {
     }
   }
 
-  async tail(): Promise<void> {
-    throw new CliError('tail: not available embedded yet; use --server');
+  async tail(params: URLSearchParams, onEvent: (event: string, data: string, id?: string) => void | Promise<void>, signal: AbortSignal): Promise<void> {
+    try {
+      const { filter } = parseQuery(params, ['since', 'after'], { window: false, defaultOrder: SortOrder.OLDEST_FIRST });
+      const since = params.get('since');
+      const tail = new Tail(this.engine, this.config.query.cursorSecrets, { filter, sinceMs: since ? parseDuration(since) : 0, resume: params.get('after'), signal });
+      for await (const item of tail) {
+        if (item.type === 'event') await onEvent('audit', JSON.stringify({ type: 'event', ...eventRecord(item.event) }), item.token);
+        else await onEvent('status', JSON.stringify({ type: 'status', sources: item.sources }), item.token);
+      }
+    } catch (err) {
+      throw asCliError(err);
+    }
   }
 
   async close(): Promise<void> {}

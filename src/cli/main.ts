@@ -120,6 +120,13 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addHelpText('after', EXAMPLES(['auditgraph export --since 2d --format csv --out events.csv', 'auditgraph export --from 2026-03-14T00:00:00Z --to 2026-03-15T00:00:00Z --format ocsf > day.ocsf.ndjson', 'auditgraph --server http://127.0.0.1:4000 export --since 1h --outcome failure']))
     .action(run(() => require('./verbs/export') as typeof import('./verbs/export')));
 
+  addFilterOptions(program.command('tail').description("New events of every source as they settle (after each source's delivery lag), until Ctrl-C; reconnects without losing or repeating one."))
+    .option('--since <duration>', 'start this long before now (default: from now on): 10m, 1h, PT10M')
+    .option('--after <token>', 'a resume token (printed on exit): go on right after it')
+    .addOption(output(['table', 'ndjson'], 'table'))
+    .addHelpText('after', EXAMPLES(['auditgraph tail --source prod-eks-audit', 'auditgraph --server http://127.0.0.1:4000 tail --identity alice@example.com -o ndjson', 'auditgraph tail --since 10m --outcome failure']))
+    .action(run(() => require('./verbs/tail') as typeof import('./verbs/tail')));
+
   program
     .command('audit')
     .description('The audit report of every configured trail over a window: statuses, counts, failures and denials, privileged changes, identities, runs, then every event.')

@@ -52,6 +52,8 @@ export interface Capabilities {
   retentionDays?: number;
   /** archives: files are skipped by the time in their paths/names */
   partitionPruning: boolean;
+  /** how a tail follows this source, when it differs from its kind's default (src/query/follow-lag.ts) */
+  follow?: { lagMs: number; pollMs: number; why?: string };
 }
 
 /** What the planner asks of one source: the window, the order, and only the pushed-down filters. */

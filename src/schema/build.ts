@@ -7,12 +7,15 @@ import { HistogramResolver, HistogramSeriesResolver, IdentityHistogramResolver }
 import { IdentityResolver } from '../resolvers/identity.resolver';
 import { RunResolver } from '../resolvers/run.resolver';
 import { SourcePlanResolver, SourceResolver } from '../resolvers/source.resolver';
+import { TailResolver } from '../resolvers/tail.resolver';
 import './enums';
 
-export const RESOLVERS = [EventsResolver, AuditEventResolver, SourceStatusResolver, SourceResolver, SourcePlanResolver, RunResolver, IdentityResolver, EventActorResolver, ActorResolver, HistogramResolver, IdentityHistogramResolver, HistogramSeriesResolver] as const;
+export const RESOLVERS = [EventsResolver, AuditEventResolver, SourceStatusResolver, SourceResolver, SourcePlanResolver, RunResolver, IdentityResolver, EventActorResolver, ActorResolver, HistogramResolver, IdentityHistogramResolver, HistogramSeriesResolver, TailResolver] as const;
 
 export async function buildAuditgraphSchema(): Promise<GraphQLSchema> {
-  return buildSchema({ resolvers: RESOLVERS, validate: false });
+  // every subscription brings its own `subscribe` (no topics), but type-graphql wants a PubSub to exist
+  const pubSub = { publish: () => undefined, subscribe: () => { throw new Error('no topics: subscriptions subscribe themselves'); } };
+  return buildSchema({ resolvers: RESOLVERS, validate: false, pubSub });
 }
 
 /** The SDL committed as schema.graphql. */

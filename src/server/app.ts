@@ -15,6 +15,7 @@ import { useAccessLog } from './plugins/use-access-log';
 import { useAuthentication } from './plugins/use-authentication';
 import { useCallerLimits } from './plugins/use-caller-limits';
 import { useExport } from './plugins/use-export';
+import { useTail } from './plugins/use-tail';
 import { useGraphQL } from './plugins/use-graphql';
 import { useHealth } from './plugins/use-health';
 import { useHostCheck } from './plugins/use-host-check';
@@ -28,6 +29,7 @@ import { runtime } from './runtime';
 import { useUi } from './plugins/use-ui';
 import type { ServerPlugin } from './plugins/types';
 import { RequestContexts } from './request-context';
+import { attachSubscriptions } from './subscriptions';
 
 export { formatError } from './graphql/format-error';
 
@@ -60,7 +62,7 @@ export interface StartOptions {
 
 /**
  * The server, assembled from its plugins in request order: request id and log, Host check, authentication,
- * then the routes (/healthz, /export, /graphql, the UI at /). Each concern is one `useX(options)` plugin in src/server/plugins.
+ * then the routes (/healthz, /export, /tail, /graphql, the UI at /). Each concern is one `useX(options)` plugin in src/server/plugins.
  */
 export async function startServer(config: AppConfig, opts: StartOptions = {}): Promise<RunningServer> {
   const logger = opts.logger ?? createLogger(config.logging);
@@ -111,13 +113,14 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
     }),
   );
   // the plain-HTTP data routes: they run on the caller context authentication made (`ex.context`)
-  plugins.push(useExport());
+  plugins.push(useExport(), useTail());
   // last: its `/` route is the catch-all
   const has = (name: string) => plugins.some((p) => p.name === name);
   plugins.push(useUi({ config, dir: opts.uiDir, features: { export: has('export'), tail: has('tail') } }));
 
   const pipeline = new Pipeline(plugins, logger);
   const server = http.createServer(pipeline.listener);
+  const subscriptions = attachSubscriptions(server, await buildAuditgraphSchema(), contexts, logger);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? config.server.port, host, () => resolve());
@@ -136,6 +139,7 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
       pipeline.abortAll('the server is shutting down');
       await pipeline.idle(1_000);
     }
+    await subscriptions.close();
     server.closeAllConnections();
     await closed;
     for (const p of [...plugins].reverse()) await p.onClose?.();

@@ -8,7 +8,7 @@ import { makeEvent, MemorySource } from '../helpers/memory-source';
 import { cli } from './run-cli';
 
 const INCIDENT = ['--from', '2026-03-14T08:45:00Z', '--to', '2026-03-14T10:00:00Z'];
-const VERBS = ['events', 'identity', 'run', 'runs', 'sources', 'explain', 'export', 'audit', 'serve', 'demo'];
+const VERBS = ['events', 'identity', 'run', 'runs', 'sources', 'explain', 'export', 'tail', 'audit', 'serve', 'demo'];
 
 let demo: DemoServer;
 beforeAll(async () => {
