@@ -117,7 +117,11 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--out <file>', 'write to this file instead of stdout')
     .option('--progress', 'a progress bar on stderr (default: when stderr is a terminal)')
     .option('--no-progress', 'no progress bar')
-    .addHelpText('after', EXAMPLES(['auditgraph export --since 2d --format csv --out events.csv', 'auditgraph export --from 2026-03-14T00:00:00Z --to 2026-03-15T00:00:00Z --format ocsf > day.ocsf.ndjson', 'auditgraph --server http://127.0.0.1:4000 export --since 1h --outcome failure']))
+    .option('--sink <url>', 'ship to a SIEM instead: splunk-hec://host:8088, elasticsearch://host:9200/index, https://… (a webhook); token from AUDITGRAPH_SINK_TOKEN')
+    .option('--follow', 'with --sink: keep shipping new events from the tail')
+    .option('--checkpoint <file>', 'with --sink: where shipping stands; run again to resume after the last acknowledged batch')
+    .option('--batch-size <n>', 'with --sink: events per batch (default 500)')
+    .addHelpText('after', EXAMPLES(['auditgraph export --since 2d --format csv --out events.csv', 'auditgraph export --from 2026-03-14T00:00:00Z --to 2026-03-15T00:00:00Z --format ocsf > day.ocsf.ndjson', 'auditgraph --server http://127.0.0.1:4000 export --since 1h --outcome failure', 'AUDITGRAPH_SINK_TOKEN=… auditgraph export --since 1d --sink splunk-hec://splunk.corp:8088 --checkpoint ship.json', 'AUDITGRAPH_SINK_TOKEN=… auditgraph export --sink elasticsearch://es.corp:9200/audit --follow --checkpoint es.json']))
     .action(run(() => require('./verbs/export') as typeof import('./verbs/export')));
 
   addFilterOptions(program.command('tail').description("New events of every source as they settle (after each source's delivery lag), until Ctrl-C; reconnects without losing or repeating one."))

@@ -19,6 +19,8 @@ export interface ExportFlags extends QueryFlags {
 
 /** `auditgraph export`: the stream to stdout or --out, a progress bar on stderr, exit 3 when incomplete. */
 export default async function exportVerb(client: Client, _args: unknown[], opts: ExportFlags, io: Io): Promise<number> {
+  if (opts.sink) return (require('./ship') as typeof import('./ship')).default(client, opts, io);
+  if (opts.follow || opts.checkpoint) throw new CliError('--follow and --checkpoint go with --sink', EXIT.USAGE);
   const params = paramsOf(opts);
   params.set('format', opts.format);
   if (opts.columns) params.set('columns', opts.columns);
