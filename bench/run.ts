@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { runIdentityBench } from './identity';
+import { runExportBench } from './export';
 import { runK8sAuditBench } from './k8s-audit';
 import { runLimitsBench } from './limits';
 import { runLiveLatencyBench } from './live-latency';
@@ -14,6 +15,11 @@ async function main(): Promise<void> {
   if (want('k8s')) {
     log('== Kubernetes audit archive (>= 1,000,000 events over 7 days) ==');
     results.k8s = await runK8sAuditBench({ dir: path.resolve(__dirname, '../../bench/.data/k8s'), log });
+    log('');
+  }
+  if (want('export')) {
+    log('== GET /export of 1,050,000 events (the Kubernetes audit archive, 7 days) ==');
+    results.export = await runExportBench({ dir: path.resolve(__dirname, '../../bench/.data/k8s'), log });
     log('');
   }
   if (want('latency')) {
