@@ -70,9 +70,9 @@ describe('the UI at /', () => {
     expect((await fetch(`${base}/`, { method: 'POST', body: '{}' })).status).toBe(405);
   });
 
-  it('tells the app what it needs first: no demo here, no sign-in', async () => {
+  it('tells the app what it needs first: no demo here, no sign-in, and that /export and /tail are served', async () => {
     const res = await fetch(`${base}/ui/config.json`);
-    expect(await res.json()).toEqual({ demo: null, auth: null, features: { export: false, tail: false } });
+    expect(await res.json()).toEqual({ demo: null, auth: null, features: { export: true, tail: true } });
   });
 
   it('answers 503 with what to do when the UI is not built', async () => {
