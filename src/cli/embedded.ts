@@ -19,6 +19,7 @@ import { flag, parameterOf, parseQuery, positiveInt } from '../server/params';
 import { SortOrder } from '../domain';
 import type { Client, ExportProgressInfo, ExportResult } from './client';
 import { CliError, EXIT } from './errors';
+import { Redactor } from '../sources/shared/redaction';
 
 /** A local error as the CLI shows it: a bad parameter is a usage error, like the server's 400. */
 function asCliError(err: unknown): unknown {
@@ -55,6 +56,7 @@ export class EmbeddedClient implements Client {
       deadlineMs: config.query.deadlineMs,
       cursorSecret: config.query.cursorSecrets,
       expandIdentity: (values) => expandIdentities(values, config.identity),
+      redactor: new Redactor(config.redaction),
     });
     return new EmbeddedClient(config, engine, await buildAuditgraphSchema());
   }

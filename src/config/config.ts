@@ -1,6 +1,7 @@
 import type { IdentityConfig } from '../correlation/identity-config';
 import type { AccessLogConfig } from './access-log';
 import type { AuthConfig } from './auth';
+import type { RedactionConfig } from './redaction';
 import type { Source } from '../domain';
 
 export interface ServerConfig {
@@ -91,6 +92,8 @@ export interface AppConfig {
   auth: AuthConfig;
   /** the server's own audit trail (`accessLog:`), off when absent */
   accessLog?: AccessLogConfig;
+  /** how raw records are redacted before they leave the server (`redaction:`, on by default) */
+  redaction: RedactionConfig;
   /** set when the server serves the bundled demo: its day, which `window: {day: "demo"}` names */
   demo?: { date: string };
 }

@@ -55,6 +55,11 @@ export interface SourceStatus {
   partitionsUnreadable: number;
   /** records whose `raw` was larger than the source's `maxRawBytes` and was cut, with a marker */
   rawTruncated: number;
+  /**
+   * secrets replaced by a marker in what this page returned of the source: values in the raw records of its events
+   * (Kubernetes Secret data, values under secret-named keys, credentials in text) and in the malformed samples
+   */
+  redactions: number;
   durationMs: number;
   pushedDown: string[];
   residual: string[];

@@ -5,6 +5,7 @@ import {
   SortOrder,
   SourceState,
   type AuditEvent,
+  type JsonValue,
   type EventFilter,
   type Source,
   type SourceQuery,
@@ -15,6 +16,7 @@ import type { QueryBudget } from './budget';
 import { compareKeys, CursorCodec, queryDigest, type CursorState, type EventKey, type SourcePosition } from './cursor';
 import type { IdConflict } from './dedup';
 import { Heap } from '../lib/heap';
+import type { Redactor } from '../sources/shared/redaction';
 import { observeSourcePage, SourceTrace } from './telemetry';
 import { planSource, selectSources, type IdentitySearch, type SourcePlan } from './planner';
 import { orderedMatches, SourceRun, type EventMatcher, type Matched } from './run';
@@ -47,6 +49,11 @@ export interface EventsRequest {
    * a source that timed out in an earlier query of the budget is left out.
    */
   budget?: QueryBudget;
+  /**
+   * false for the engine's own reads that never reach a caller (identity and run discovery read whole records to
+   * learn aliases and pods); everything else is redacted on its way out when the engine has a redactor
+   */
+  redact?: boolean;
 }
 
 export type { EventMatcher };
@@ -111,6 +118,8 @@ export interface EngineOptions {
   now?: () => Date;
   /** widens `filter.identity` to every alias the configuration knows (see src/correlation) */
   expandIdentity?: (values: string[]) => string[];
+  /** redacts the raw records (and malformed samples) of what a page or stream returns (`redaction:` in the config) */
+  redactor?: Redactor;
 }
 
 /** pages in a row on which a source may time out before the cursor's later pages leave it out */
@@ -167,6 +176,24 @@ export class QueryEngine {
     return new QueryEngine(sources, { ...this.opts, cursorSecret, ...(expandIdentity ? { expandIdentity } : {}) });
   }
 
+  /** What redacts the records a request returns: none for the engine's own reads (`redact: false`). */
+  redactorFor(req: { redact?: boolean }): Redactor | undefined {
+    return req.redact === false || !this.opts.redactor?.enabled ? undefined : this.opts.redactor;
+  }
+
+  /**
+   * An event's raw record as a caller may see it (GraphQL's `raw`): redacted, unless the engine redacted this very
+   * event already on its way out (then it is returned as it is, at no cost).
+   */
+  rawOf(event: AuditEvent): JsonValue {
+    return this.opts.redactor ? this.opts.redactor.event(event).value.raw : event.raw;
+  }
+
+  /** A text quoting raw records (a malformed sample) as a caller may see it. */
+  redactText(text: string): { value: string; count: number } {
+    return this.opts.redactor ? this.opts.redactor.text(text) : { value: text, count: 0 };
+  }
+
   source(id: string): Source | undefined {
     return this.sources.find((s) => s.id === id);
   }
@@ -176,7 +203,7 @@ export class QueryEngine {
    * validated, each selected source planned, and the deadline each source gets to produce its next event.
    */
   prepareStream(req: Omit<EventsRequest, 'first' | 'after'>) {
-    return { ...this.prepare({ ...req, first: MAX_PAGE_SIZE, after: null }), deadlineMs: this.deadlineMs };
+    return { ...this.prepare({ ...req, first: MAX_PAGE_SIZE, after: null }), deadlineMs: this.deadlineMs, redactor: this.redactorFor(req) };
   }
 
   /** Validates everything before any upstream call, and plans each selected source (also used by the histogram). */
@@ -233,6 +260,7 @@ export class QueryEngine {
    */
   async events(req: EventsRequest, signal?: AbortSignal): Promise<EventsPage> {
     const { filter, order, first, digest, cursor, window, plans } = this.prepare(req);
+    const redactor = this.redactorFor(req);
     const pageStart = Date.now();
     const deadlineAt = Math.min(pageStart + this.deadlineMs, req.budget?.deadlineAt ?? Infinity);
     // the page ends (by its deadline, or the caller went away): the merge stops with what it holds
@@ -245,7 +273,9 @@ export class QueryEngine {
 
     const runs = plans.map((plan) => {
       const behind = cursor?.behind?.[plan.source.id];
-      return new SourceRun(plan, behind, behind ? behind.key : cursor?.key);
+      const run = new SourceRun(plan, behind, behind ? behind.key : cursor?.key);
+      run.redactor = redactor;
+      return run;
     });
     const heap = new Heap<{ item: Matched; run: SourceRun }>((a, b) => compareKeys(a.item.key, b.item.key, order) < 0);
 
@@ -340,7 +370,7 @@ export class QueryEngine {
         top.run.returnedOne(top.item);
         const { event, evidence, duplicates, conflict, key } = top.item;
         if (!lastKey || compareKeys(key, lastKey, order) > 0) lastKey = key;
-        edges.push({ event, evidence, duplicates, ...(conflict ? { idConflict: conflict } : {}), cursor: this.cursors.encode(stateAt(lastKey, false)) });
+        edges.push({ event: top.run.out(event), evidence, duplicates, ...(conflict ? { idConflict: conflict } : {}), cursor: this.cursors.encode(stateAt(lastKey, false)) });
         ended = (await advance(top.run)) === 'over';
       }
       // ended by the deadline: whatever a source still holds is for the next page

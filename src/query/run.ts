@@ -17,6 +17,7 @@ import { matches } from './match';
 import type { SourcePlan } from './planner';
 import { reversedBySlices } from './reverse';
 import { stateFromStats, statsNotes } from './status';
+import type { Redactor } from '../sources/shared/redaction';
 
 /** A further local test after the filter: the reasons an event belongs (the edge's evidence), or null to leave it out. */
 export type EventMatcher = (event: AuditEvent) => string[] | null;
@@ -55,6 +56,10 @@ export class SourceRun {
   returned = 0;
   duplicates = 0;
   idConflicts = 0;
+  /** values redacted in the raw records of the events it returned */
+  redactions = 0;
+  /** what redacts its events and samples on their way out (undefined: internal reads, which keep the records whole) */
+  redactor?: Redactor;
   readonly conflictSamples: string[] = [];
   iterator?: AsyncIterator<Matched>;
   /** the window asked of the source, after narrowing at its position */
@@ -122,6 +127,14 @@ export class SourceRun {
     this.ended ??= performance.now();
   }
 
+  /** The event as it leaves the engine: its raw record redacted (counted) when the run has a redactor. */
+  out(event: AuditEvent): AuditEvent {
+    if (!this.redactor) return event;
+    const r = this.redactor.event(event);
+    this.redactions += r.count;
+    return r.value;
+  }
+
   /** Counts an event that goes into the page, and what was merged into it (so a page boundary never counts it twice). */
   returnedOne(item: Matched): void {
     this.returned += 1;
@@ -168,7 +181,16 @@ export class SourceRun {
       notes.push(`it did not answer a previous page of this cursor (${this.behind.state}): asked again from ${at(this.behind.key)}, so its events this page starts with may be older than the previous page's last`);
     }
     if (this.plan.orderNote) notes.push(this.plan.orderNote);
-    const message = [this.miss?.message ?? this.plan.clamped ?? this.plan.skipped, ...notes].filter(Boolean).join(' | ') || undefined;
+    let message = [this.miss?.message ?? this.plan.clamped ?? this.plan.skipped, ...notes].filter(Boolean).join(' | ') || undefined;
+    // a malformed record's sample is raw text: what it shows of a credential goes no further than its events would
+    let malformedSamples = this.stats.malformedSamples;
+    let redactions = this.redactions;
+    if (this.redactor?.enabled) {
+      const samples = malformedSamples.map((s) => this.redactor!.text(s));
+      malformedSamples = samples.map((s) => s.value);
+      redactions += samples.reduce((n, s) => n + s.count, 0);
+      if (message) message = this.redactor.text(message).value;
+    }
     return {
       sourceId: s.id,
       sourceType: s.type,
@@ -182,7 +204,7 @@ export class SourceRun {
       eventsMatched: this.matched,
       eventsReturned: this.returned,
       malformed: this.stats.malformed,
-      malformedSamples: this.stats.malformedSamples,
+      malformedSamples,
       throttled: this.stats.throttled,
       bytesRead: this.stats.bytesRead,
       partitionsRead: this.stats.partitionsRead,
@@ -193,6 +215,7 @@ export class SourceRun {
       partitionsDamaged: st.partitionsDamaged,
       partitionsUnreadable: st.partitionsUnreadable,
       rawTruncated: st.rawTruncated,
+      redactions,
       durationMs: Math.round(((this.ended ?? performance.now()) - this.started) * 100) / 100,
       pushedDown: this.plan.pushedDown,
       residual: this.plan.residual,

@@ -69,7 +69,11 @@ export class EventStream implements AsyncIterable<StreamedEvent> {
     }
     const prepared = engine.prepareStream(req);
     this.plans = prepared;
-    this.runs = prepared.plans.map((p) => new SourceRun(p, undefined, req.afterKey ?? undefined));
+    this.runs = prepared.plans.map((p) => {
+      const run = new SourceRun(p, undefined, req.afterKey ?? undefined);
+      run.redactor = prepared.redactor;
+      return run;
+    });
     this.window = prepared.window;
     this.order = prepared.order;
     this.limit = req.limit ?? Number.POSITIVE_INFINITY;
@@ -215,7 +219,7 @@ export class EventStream implements AsyncIterable<StreamedEvent> {
         top.run.returnedOne(top.item);
         this.count += 1;
         const { event, key, evidence, duplicates, conflict } = top.item;
-        yield { event, key, evidence, duplicates, conflict };
+        yield { event: top.run.out(event), key, evidence, duplicates, conflict };
         await advance(top.run);
       }
       this.ended = !stop.signal.aborted;

@@ -4,7 +4,7 @@ import { queryDigest, type EventKey } from './cursor';
 import type { QueryEngine } from './engine';
 import { followPolicy, type FollowPolicy } from './follow-lag';
 import { selectSources } from './planner';
-import { streamEvents } from './stream';
+import { streamEvents, type EventStream } from './stream';
 
 /** Where a tail stands in one source: everything before `settled` is delivered, and `last` is the last event delivered. */
 interface Position {
@@ -26,6 +26,8 @@ export interface TailSourceStatus {
   polls: number;
   events: number;
   failures: number;
+  /** secrets replaced by a marker in the events sent so far (see SourceStatus.redactions) */
+  redactions: number;
 }
 
 export type TailItem =
@@ -131,7 +133,7 @@ export class Tail implements AsyncIterable<TailItem> {
       const p = resumed?.get(s.id) ?? { settled: resumed ? Math.min(...[...resumed.values()].map((v) => v.settled)) : start };
       this.delivered.set(s.id, { ...p });
       const policy = (req.policy ?? followPolicy)(s);
-      this.statuses.set(s.id, { source: s.id, state: 'FOLLOWING', lagMs: policy.lagMs, pollMs: policy.pollMs, lag: policy.why, settledUntil: new Date(p.settled).toISOString(), polls: 0, events: 0, failures: 0 });
+      this.statuses.set(s.id, { source: s.id, state: 'FOLLOWING', lagMs: policy.lagMs, pollMs: policy.pollMs, lag: policy.why, settledUntil: new Date(p.settled).toISOString(), polls: 0, events: 0, failures: 0, redactions: 0 });
     }
   }
 
@@ -155,8 +157,14 @@ export class Tail implements AsyncIterable<TailItem> {
       const from = read.last ? read.last.time : read.settled;
       if (bound > from) {
         status.polls += 1;
+        let stream: EventStream | undefined;
+        // what the poll redacted counts whether it ended well or not (its events were sent either way)
+        const countRedactions = () => {
+          status.redactions += stream?.summary().statuses[0]?.redactions ?? 0;
+          stream = undefined;
+        };
         try {
-          const stream = streamEvents(
+          stream = streamEvents(
             this.engine,
             { window: { from: new Date(from), to: new Date(bound) }, filter: { ...this.req.filter, sources: [source.id], kinds: undefined }, order: SortOrder.OLDEST_FIRST, afterKey: read.last },
             signal,
@@ -167,6 +175,7 @@ export class Tail implements AsyncIterable<TailItem> {
             this.push({ kind: 'event', source: source.id, event, key });
           }
           const st = stream.summary().statuses[0];
+          countRedactions();
           if (st && (st.state === SourceState.FAILED || st.state === SourceState.TIMED_OUT || st.state === SourceState.THROTTLED)) throw new Error(`${st.state}: ${st.message ?? ''}`);
           read.settled = bound;
           this.push({ kind: 'settle', source: source.id, settled: bound });
@@ -177,6 +186,7 @@ export class Tail implements AsyncIterable<TailItem> {
           }
           backoff = policy.pollMs;
         } catch (err) {
+          countRedactions();
           if (signal.aborted) return;
           status.failures += 1;
           status.state = 'RETRYING';

@@ -56,7 +56,7 @@ export class AuditEventResolver {
   })
   raw(@Root() event: AuditEvent, @Ctx() ctx: RequestContext): JsonValue {
     if (!ctx.access.raw.has(event.sourceId)) return `[withheld: the raw payloads of ${event.sourceId} are not visible to your roles (auth.roles[].raw)]`;
-    return event.raw;
+    return ctx.engine.rawOf(event);
   }
 }
 

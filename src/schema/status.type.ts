@@ -69,6 +69,12 @@ export class SourceStatusObject implements StatusFields {
   @Field(() => Int, { description: 'records whose raw was larger than the source\'s maxRawBytes: returned, with raw cut and marked `truncated`' })
   rawTruncated!: number;
 
+  @Field(() => Int, {
+    description:
+      'secrets replaced by a `[redacted: …]` marker in what this page returned of the source: values in its events\' raw records (Kubernetes Secret data, values under secret-named keys such as password or Authorization, bearer tokens, JWTs and private keys in text) and in the malformed samples; the normalized fields are never redacted (redaction: in the config)',
+  })
+  redactions!: number;
+
   @Field(() => Float)
   durationMs!: number;
 

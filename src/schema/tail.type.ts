@@ -34,6 +34,9 @@ export class TailSourceStatusObject implements TailSourceStatus {
 
   @Field(() => Int)
   failures!: number;
+
+  @Field(() => Int, { description: 'secrets replaced by a `[redacted: …]` marker in the events sent so far (SourceStatus.redactions)' })
+  redactions!: number;
 }
 
 @ObjectType('TailMessage', { description: 'One message of a tail: an event, or a status of every followed source. Reconnect with `resumeToken` to lose and repeat nothing.' })

@@ -29,6 +29,7 @@ import { runtime } from './runtime';
 import { useUi } from './plugins/use-ui';
 import type { ServerPlugin } from './plugins/types';
 import { RequestContexts } from './request-context';
+import { Redactor } from '../sources/shared/redaction';
 import { attachSubscriptions } from './subscriptions';
 
 export { formatError } from './graphql/format-error';
@@ -74,7 +75,9 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
     sourceTimeoutMs: config.query.sourceTimeoutMs,
     cursorSecret: config.query.cursorSecrets,
     expandIdentity: (values) => expandIdentities(values, config.identity),
+    redactor: new Redactor(config.redaction),
   });
+  if (!config.redaction.enabled) notices.push('warning: redaction is off (redaction.enabled: false): raw records, Kubernetes Secret data and credential headers among them, go out as the sources returned them');
   const contexts = new RequestContexts(config, engine);
   await contexts.authenticator.oidc?.prepare().catch((err: Error) => notices.push(`warning: ${err.message}; tokens are refused (503) until the issuer answers`));
 

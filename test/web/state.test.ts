@@ -74,6 +74,7 @@ describe('per-source status over the pages loaded', () => {
     malformed: 0,
     malformedSamples: [],
     throttled: 0,
+    redactions: 0,
     partitionsRead: 0,
     partitionsPruned: 0,
     durationMs: 10,

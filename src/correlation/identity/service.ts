@@ -212,7 +212,7 @@ export class IdentityService {
           report.timedOut = true;
           return;
         }
-        const page: EventsPage = await this.request.engine.events({ ...req, window, order: SortOrder.NEWEST_FIRST, first: Math.min(PAGE, budget()), after, budget: time }, this.request.signal);
+        const page: EventsPage = await this.request.engine.events({ ...req, window, order: SortOrder.NEWEST_FIRST, first: Math.min(PAGE, budget()), after, budget: time, redact: false }, this.request.signal);
         report.queries += 1;
         report.eventsRead += page.edges.length;
         for (const edge of page.edges) this.graph.observe(edge.event);

@@ -70,6 +70,7 @@ function addStatus(into: Map<string, SourceStatus>, s: SourceStatus): void {
   had.partitionsDamaged += s.partitionsDamaged;
   had.partitionsUnreadable += s.partitionsUnreadable;
   had.rawTruncated += s.rawTruncated;
+  had.redactions += s.redactions;
   had.durationMs = Math.round((had.durationMs + s.durationMs) * 100) / 100;
   if (s.state !== 'OK') {
     had.state = s.state;
@@ -85,7 +86,7 @@ async function readAll(engine: QueryEngine, window: TimeWindow, filter: EventFil
   for (let page = 0; page < MAX_DISCOVERY_PAGES; page++) {
     if (deps.budget?.exhausted) return { events, statuses: [...statuses.values()], truncated: false, timedOut: true };
     try {
-      const result = await engine.events({ window, filter, order: SortOrder.OLDEST_FIRST, first: 1000, after, scope: 'run-discovery', match, budget: deps.budget }, deps.signal);
+      const result = await engine.events({ window, filter, order: SortOrder.OLDEST_FIRST, first: 1000, after, scope: 'run-discovery', match, budget: deps.budget, redact: false }, deps.signal);
       for (const s of result.statuses) addStatus(statuses, s);
       events.push(...result.edges.map((e) => e.event));
       if (!result.hasNextPage) return { events, statuses: [...statuses.values()], truncated: false };

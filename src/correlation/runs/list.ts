@@ -56,6 +56,8 @@ export interface ListDeps {
   expandIdentity: (values: string[]) => string[];
   now: () => Date;
   signal?: AbortSignal;
+  /** redacts what the statuses quote of malformed records */
+  redactText?: (text: string) => { value: string; count: number };
 }
 
 const lower = (s: string) => s.toLowerCase();
@@ -174,20 +176,23 @@ export async function listRuns(all: readonly FlyteSource[], req: RunsRequest, de
       } catch (err) {
         failure = `${(err as { code?: string }).code ?? 'INTERNAL'}: ${(err as Error).message}`;
       }
+      const redact = (text: string) => deps.redactText?.(text) ?? { value: text, count: 0 };
+      const samples = stats.malformedSamples.map(redact);
+      const message = [failure, ...statsNotes(stats)].filter(Boolean).join(' | ') || undefined;
       const status: SourceStatus = {
         sourceId: source.id,
         sourceType: source.type,
         kind: source.kind,
         mode: source.mode,
         state: stateFromStats(failure ? SourceState.FAILED : SourceState.OK, stats),
-        message: [failure, ...statsNotes(stats)].filter(Boolean).join(' | ') || undefined,
+        message: message && redact(message).value,
         window: asked,
         requests: stats.requests,
         eventsScanned: stats.scanned,
         eventsMatched: matched,
         eventsReturned: 0,
         malformed: stats.malformed,
-        malformedSamples: stats.malformedSamples,
+        malformedSamples: samples.map((s) => s.value),
         throttled: stats.throttled,
         bytesRead: stats.bytesRead,
         partitionsRead: stats.partitionsRead,
@@ -198,6 +203,7 @@ export async function listRuns(all: readonly FlyteSource[], req: RunsRequest, de
         partitionsDamaged: stats.partitionsDamaged,
         partitionsUnreadable: stats.partitionsUnreadable,
         rawTruncated: stats.rawTruncated,
+        redactions: samples.reduce((n, s) => n + s.count, 0),
         durationMs: Math.round((performance.now() - started) * 100) / 100,
         pushedDown,
         residual,

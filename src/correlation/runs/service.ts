@@ -88,6 +88,7 @@ export class RunService {
       expandIdentity: this.opts.expandIdentity ?? ((v) => v),
       now: this.now,
       signal: this.opts.signal,
+      redactText: (text) => this.opts.engine.redactText(text),
     });
   }
 

@@ -1,6 +1,6 @@
 import JsonView from '@uiw/react-json-view';
 import type { HTMLAttributes } from 'react';
-import { countRedacted, isRedacted } from './redaction';
+import { countRedacted, isRedacted, markerSpans } from './redaction';
 
 interface ValueProps extends HTMLAttributes<HTMLSpanElement> {
   type: string;
@@ -8,12 +8,25 @@ interface ValueProps extends HTMLAttributes<HTMLSpanElement> {
   [k: string]: unknown;
 }
 
-/** A redacted value is shown as such (never as an ordinary string), with an accessible name that says so. */
+/**
+ * A redacted value, or the redacted spans of a text, are shown as such (never as an ordinary string), with an
+ * accessible name that says so.
+ */
 function value({ type, value: v }: ValueProps) {
   if (type === 'string' && isRedacted(v)) {
     return (
-      <span className="redacted" title="withheld from you by the server's redaction policy" aria-label="redacted value">
-        {String(v)}
+      <span className="json-string">
+        "
+        {markerSpans(String(v)).map((span, i) =>
+          span.marker ? (
+            <span key={i} className="redacted" title="removed by the server's redaction (redaction: in its config) or withheld by your roles" aria-label="redacted value">
+              {span.text}
+            </span>
+          ) : (
+            <span key={i}>{span.text}</span>
+          ),
+        )}
+        "
       </span>
     );
   }

@@ -99,7 +99,7 @@ export type TimeWindowInput = {
 
 export type EventRowFragment = { id: string, time: string, category: EventCategory, action: string, outcome: Outcome, sourceIp: string | null, runId: string | null, source: { id: string, type: string, kind: SourceKind }, actor: { name: string, type: ActorType }, targets: Array<{ type: string, name: string, namespace: string | null }> };
 
-export type StatusFieldsFragment = { state: SourceState, message: string | null, requests: number, eventsScanned: number, eventsMatched: number, eventsReturned: number, malformed: number, malformedSamples: Array<string>, throttled: number, partitionsRead: number, partitionsPruned: number, durationMs: number, pushedDown: Array<string>, residual: Array<string>, source: { id: string, type: string, kind: SourceKind, mode: string } };
+export type StatusFieldsFragment = { state: SourceState, message: string | null, requests: number, eventsScanned: number, eventsMatched: number, eventsReturned: number, malformed: number, malformedSamples: Array<string>, throttled: number, redactions: number, partitionsRead: number, partitionsPruned: number, durationMs: number, pushedDown: Array<string>, residual: Array<string>, source: { id: string, type: string, kind: SourceKind, mode: string } };
 
 export type SearchEventsQueryVariables = Exact<{
   window: TimeWindowInput;
@@ -110,7 +110,7 @@ export type SearchEventsQueryVariables = Exact<{
 }>;
 
 
-export type SearchEventsQuery = { events: { edges: Array<{ cursor: string, evidence: Array<string>, node: { id: string, time: string, category: EventCategory, action: string, outcome: Outcome, sourceIp: string | null, runId: string | null, source: { id: string, type: string, kind: SourceKind }, actor: { name: string, type: ActorType }, targets: Array<{ type: string, name: string, namespace: string | null }> } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null }, window: { from: string, to: string }, sources: Array<{ state: SourceState, message: string | null, requests: number, eventsScanned: number, eventsMatched: number, eventsReturned: number, malformed: number, malformedSamples: Array<string>, throttled: number, partitionsRead: number, partitionsPruned: number, durationMs: number, pushedDown: Array<string>, residual: Array<string>, source: { id: string, type: string, kind: SourceKind, mode: string } }> } };
+export type SearchEventsQuery = { events: { edges: Array<{ cursor: string, evidence: Array<string>, node: { id: string, time: string, category: EventCategory, action: string, outcome: Outcome, sourceIp: string | null, runId: string | null, source: { id: string, type: string, kind: SourceKind }, actor: { name: string, type: ActorType }, targets: Array<{ type: string, name: string, namespace: string | null }> } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null }, window: { from: string, to: string }, sources: Array<{ state: SourceState, message: string | null, requests: number, eventsScanned: number, eventsMatched: number, eventsReturned: number, malformed: number, malformedSamples: Array<string>, throttled: number, redactions: number, partitionsRead: number, partitionsPruned: number, durationMs: number, pushedDown: Array<string>, residual: Array<string>, source: { id: string, type: string, kind: SourceKind, mode: string } }> } };
 
 export type EventHistogramQueryVariables = Exact<{
   window: TimeWindowInput;
@@ -119,7 +119,7 @@ export type EventHistogramQueryVariables = Exact<{
 }>;
 
 
-export type EventHistogramQuery = { histogram: { bucketMs: number, bucketStarts: Array<string>, complete: boolean, window: { from: string, to: string }, series: Array<{ counts: Array<number>, total: number, complete: boolean, source: { id: string }, counted: { from: string, to: string } | null }>, sources: Array<{ state: SourceState, message: string | null, requests: number, eventsScanned: number, eventsMatched: number, eventsReturned: number, malformed: number, malformedSamples: Array<string>, throttled: number, partitionsRead: number, partitionsPruned: number, durationMs: number, pushedDown: Array<string>, residual: Array<string>, source: { id: string, type: string, kind: SourceKind, mode: string } }> } };
+export type EventHistogramQuery = { histogram: { bucketMs: number, bucketStarts: Array<string>, complete: boolean, window: { from: string, to: string }, series: Array<{ counts: Array<number>, total: number, complete: boolean, source: { id: string }, counted: { from: string, to: string } | null }>, sources: Array<{ state: SourceState, message: string | null, requests: number, eventsScanned: number, eventsMatched: number, eventsReturned: number, malformed: number, malformedSamples: Array<string>, throttled: number, redactions: number, partitionsRead: number, partitionsPruned: number, durationMs: number, pushedDown: Array<string>, residual: Array<string>, source: { id: string, type: string, kind: SourceKind, mode: string } }> } };
 
 export type EventDetailQueryVariables = Exact<{
   window: TimeWindowInput;
@@ -154,7 +154,7 @@ export type IdentityEventsQueryVariables = Exact<{
 }>;
 
 
-export type IdentityEventsQuery = { identity: { id: string, events: { edges: Array<{ cursor: string, evidence: Array<string>, node: { id: string, time: string, category: EventCategory, action: string, outcome: Outcome, sourceIp: string | null, runId: string | null, source: { id: string, type: string, kind: SourceKind }, actor: { name: string, type: ActorType }, targets: Array<{ type: string, name: string, namespace: string | null }> } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null }, window: { from: string, to: string }, sources: Array<{ state: SourceState, message: string | null, requests: number, eventsScanned: number, eventsMatched: number, eventsReturned: number, malformed: number, malformedSamples: Array<string>, throttled: number, partitionsRead: number, partitionsPruned: number, durationMs: number, pushedDown: Array<string>, residual: Array<string>, source: { id: string, type: string, kind: SourceKind, mode: string } }> } } | null };
+export type IdentityEventsQuery = { identity: { id: string, events: { edges: Array<{ cursor: string, evidence: Array<string>, node: { id: string, time: string, category: EventCategory, action: string, outcome: Outcome, sourceIp: string | null, runId: string | null, source: { id: string, type: string, kind: SourceKind }, actor: { name: string, type: ActorType }, targets: Array<{ type: string, name: string, namespace: string | null }> } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null }, window: { from: string, to: string }, sources: Array<{ state: SourceState, message: string | null, requests: number, eventsScanned: number, eventsMatched: number, eventsReturned: number, malformed: number, malformedSamples: Array<string>, throttled: number, redactions: number, partitionsRead: number, partitionsPruned: number, durationMs: number, pushedDown: Array<string>, residual: Array<string>, source: { id: string, type: string, kind: SourceKind, mode: string } }> } } | null };
 
 export type IdentityHistogramQueryVariables = Exact<{
   ref: string;
@@ -165,14 +165,14 @@ export type IdentityHistogramQueryVariables = Exact<{
 }>;
 
 
-export type IdentityHistogramQuery = { identity: { id: string, histogram: { bucketMs: number, bucketStarts: Array<string>, complete: boolean, window: { from: string, to: string }, series: Array<{ counts: Array<number>, total: number, complete: boolean, source: { id: string }, counted: { from: string, to: string } | null }>, sources: Array<{ state: SourceState, message: string | null, requests: number, eventsScanned: number, eventsMatched: number, eventsReturned: number, malformed: number, malformedSamples: Array<string>, throttled: number, partitionsRead: number, partitionsPruned: number, durationMs: number, pushedDown: Array<string>, residual: Array<string>, source: { id: string, type: string, kind: SourceKind, mode: string } }> } } | null };
+export type IdentityHistogramQuery = { identity: { id: string, histogram: { bucketMs: number, bucketStarts: Array<string>, complete: boolean, window: { from: string, to: string }, series: Array<{ counts: Array<number>, total: number, complete: boolean, source: { id: string }, counted: { from: string, to: string } | null }>, sources: Array<{ state: SourceState, message: string | null, requests: number, eventsScanned: number, eventsMatched: number, eventsReturned: number, malformed: number, malformedSamples: Array<string>, throttled: number, redactions: number, partitionsRead: number, partitionsPruned: number, durationMs: number, pushedDown: Array<string>, residual: Array<string>, source: { id: string, type: string, kind: SourceKind, mode: string } }> } } | null };
 
 export type RunPageQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type RunPageQuery = { run: { id: string, project: string, domain: string, name: string, phase: string, mode: string, createdAt: string, startedAt: string | null, endedAt: string | null, error: string | null, namespace: string, serviceAccount: string | null, parentRunId: string | null, pods: Array<string>, launchedBy: { name: string, type: ActorType, identity: { id: string } | null } | null, abortedBy: { name: string, type: ActorType, identity: { id: string } | null } | null, abort: { cause: string } | null, launchPlan: { project: string, domain: string, name: string, version: string } | null, workflow: { name: string, version: string } | null, source: { id: string }, lifecycle: Array<{ id: string, time: string, category: EventCategory, action: string, outcome: Outcome, sourceIp: string | null, runId: string | null, source: { id: string, type: string, kind: SourceKind }, actor: { name: string, type: ActorType }, targets: Array<{ type: string, name: string, namespace: string | null }> }>, links: { notes: Array<string>, timelineSources: Array<string>, window: { from: string, to: string }, pods: Array<{ name: string, namespace: string, nodeId: string | null, retryAttempt: number | null, task: string | null, phase: string | null, from: string | null, to: string | null, serviceAccount: string | null, serviceAccountEvidence: string | null, createdBy: string | null, discoveredBy: string | null }>, serviceAccounts: Array<{ username: string, namespace: string, name: string, pods: Array<string>, evidence: string }>, credentials: Array<{ kind: string, value: string, serviceAccount: string, role: string | null, session: string | null, issuedAt: string, event: string, pods: Array<string>, sharedWith: Array<string>, attributed: boolean, evidence: string }>, excluded: Array<{ kind: string, value: string, serviceAccount: string, role: string | null, session: string | null, issuedAt: string, event: string, pods: Array<string>, sharedWith: Array<string>, attributed: boolean, evidence: string }>, otherPods: Array<{ name: string, namespace: string, serviceAccount: string, runId: string | null, from: string, to: string | null }>, sources: Array<{ state: SourceState, message: string | null, requests: number, eventsScanned: number, eventsMatched: number, eventsReturned: number, malformed: number, malformedSamples: Array<string>, throttled: number, partitionsRead: number, partitionsPruned: number, durationMs: number, pushedDown: Array<string>, residual: Array<string>, source: { id: string, type: string, kind: SourceKind, mode: string } }> } } | null };
+export type RunPageQuery = { run: { id: string, project: string, domain: string, name: string, phase: string, mode: string, createdAt: string, startedAt: string | null, endedAt: string | null, error: string | null, namespace: string, serviceAccount: string | null, parentRunId: string | null, pods: Array<string>, launchedBy: { name: string, type: ActorType, identity: { id: string } | null } | null, abortedBy: { name: string, type: ActorType, identity: { id: string } | null } | null, abort: { cause: string } | null, launchPlan: { project: string, domain: string, name: string, version: string } | null, workflow: { name: string, version: string } | null, source: { id: string }, lifecycle: Array<{ id: string, time: string, category: EventCategory, action: string, outcome: Outcome, sourceIp: string | null, runId: string | null, source: { id: string, type: string, kind: SourceKind }, actor: { name: string, type: ActorType }, targets: Array<{ type: string, name: string, namespace: string | null }> }>, links: { notes: Array<string>, timelineSources: Array<string>, window: { from: string, to: string }, pods: Array<{ name: string, namespace: string, nodeId: string | null, retryAttempt: number | null, task: string | null, phase: string | null, from: string | null, to: string | null, serviceAccount: string | null, serviceAccountEvidence: string | null, createdBy: string | null, discoveredBy: string | null }>, serviceAccounts: Array<{ username: string, namespace: string, name: string, pods: Array<string>, evidence: string }>, credentials: Array<{ kind: string, value: string, serviceAccount: string, role: string | null, session: string | null, issuedAt: string, event: string, pods: Array<string>, sharedWith: Array<string>, attributed: boolean, evidence: string }>, excluded: Array<{ kind: string, value: string, serviceAccount: string, role: string | null, session: string | null, issuedAt: string, event: string, pods: Array<string>, sharedWith: Array<string>, attributed: boolean, evidence: string }>, otherPods: Array<{ name: string, namespace: string, serviceAccount: string, runId: string | null, from: string, to: string | null }>, sources: Array<{ state: SourceState, message: string | null, requests: number, eventsScanned: number, eventsMatched: number, eventsReturned: number, malformed: number, malformedSamples: Array<string>, throttled: number, redactions: number, partitionsRead: number, partitionsPruned: number, durationMs: number, pushedDown: Array<string>, residual: Array<string>, source: { id: string, type: string, kind: SourceKind, mode: string } }> } } | null };
 
 export type RunTimelineQueryVariables = Exact<{
   id: string | number;
@@ -182,7 +182,7 @@ export type RunTimelineQueryVariables = Exact<{
 }>;
 
 
-export type RunTimelineQuery = { run: { id: string, timeline: { edges: Array<{ cursor: string, evidence: Array<string>, node: { id: string, time: string, category: EventCategory, action: string, outcome: Outcome, sourceIp: string | null, runId: string | null, source: { id: string, type: string, kind: SourceKind }, actor: { name: string, type: ActorType }, targets: Array<{ type: string, name: string, namespace: string | null }> } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null }, window: { from: string, to: string }, sources: Array<{ state: SourceState, message: string | null, requests: number, eventsScanned: number, eventsMatched: number, eventsReturned: number, malformed: number, malformedSamples: Array<string>, throttled: number, partitionsRead: number, partitionsPruned: number, durationMs: number, pushedDown: Array<string>, residual: Array<string>, source: { id: string, type: string, kind: SourceKind, mode: string } }> } } | null };
+export type RunTimelineQuery = { run: { id: string, timeline: { edges: Array<{ cursor: string, evidence: Array<string>, node: { id: string, time: string, category: EventCategory, action: string, outcome: Outcome, sourceIp: string | null, runId: string | null, source: { id: string, type: string, kind: SourceKind }, actor: { name: string, type: ActorType }, targets: Array<{ type: string, name: string, namespace: string | null }> } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null }, window: { from: string, to: string }, sources: Array<{ state: SourceState, message: string | null, requests: number, eventsScanned: number, eventsMatched: number, eventsReturned: number, malformed: number, malformedSamples: Array<string>, throttled: number, redactions: number, partitionsRead: number, partitionsPruned: number, durationMs: number, pushedDown: Array<string>, residual: Array<string>, source: { id: string, type: string, kind: SourceKind, mode: string } }> } } | null };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -244,6 +244,7 @@ export const StatusFieldsFragmentDoc = new TypedDocumentString(`
   malformed
   malformedSamples
   throttled
+  redactions
   partitionsRead
   partitionsPruned
   durationMs
@@ -319,6 +320,7 @@ fragment StatusFields on SourceStatus {
   malformed
   malformedSamples
   throttled
+  redactions
   partitionsRead
   partitionsPruned
   durationMs
@@ -368,6 +370,7 @@ export const EventHistogramDocument = new TypedDocumentString(`
   malformed
   malformedSamples
   throttled
+  redactions
   partitionsRead
   partitionsPruned
   durationMs
@@ -562,6 +565,7 @@ fragment StatusFields on SourceStatus {
   malformed
   malformedSamples
   throttled
+  redactions
   partitionsRead
   partitionsPruned
   durationMs
@@ -614,6 +618,7 @@ export const IdentityHistogramDocument = new TypedDocumentString(`
   malformed
   malformedSamples
   throttled
+  redactions
   partitionsRead
   partitionsPruned
   durationMs
@@ -777,6 +782,7 @@ fragment StatusFields on SourceStatus {
   malformed
   malformedSamples
   throttled
+  redactions
   partitionsRead
   partitionsPruned
   durationMs
@@ -848,6 +854,7 @@ fragment StatusFields on SourceStatus {
   malformed
   malformedSamples
   throttled
+  redactions
   partitionsRead
   partitionsPruned
   durationMs

@@ -49,6 +49,12 @@ function SourceDetail({ s }: { s: SourceSummary }) {
             </dd>
           </>
         )}
+        {s.redactions > 0 && (
+          <>
+            <dt>Redacted</dt>
+            <dd>{formatCount(s.redactions)} secret value{s.redactions === 1 ? '' : 's'} in the raw records, marked in each event's detail</dd>
+          </>
+        )}
         {s.throttled > 0 && (
           <>
             <dt>Throttled</dt>

@@ -18,6 +18,8 @@ export interface SourceSummary {
   malformed: number;
   malformedSamples: string[];
   throttled: number;
+  /** secrets the server replaced by a marker in the events returned */
+  redactions: number;
   partitionsRead: number;
   partitionsPruned: number;
   durationMs: number;
@@ -58,6 +60,7 @@ export function summarize(pages: StatusFieldsFragment[][]): SourceSummary[] {
           malformed: 0,
           malformedSamples: [],
           throttled: 0,
+          redactions: 0,
           partitionsRead: 0,
           partitionsPruned: 0,
           durationMs: 0,
@@ -76,6 +79,7 @@ export function summarize(pages: StatusFieldsFragment[][]): SourceSummary[] {
       sum.malformed += s.malformed;
       for (const m of s.malformedSamples) if (sum.malformedSamples.length < 5 && !sum.malformedSamples.includes(m)) sum.malformedSamples.push(m);
       sum.throttled += s.throttled;
+      sum.redactions += s.redactions;
       sum.partitionsRead += s.partitionsRead;
       sum.partitionsPruned += s.partitionsPruned;
       sum.durationMs += s.durationMs;
@@ -106,6 +110,7 @@ export function statusesOfError(raw: unknown): StatusFieldsFragment[] {
         malformed: num('malformed'),
         malformedSamples: list('malformedSamples'),
         throttled: num('throttled'),
+        redactions: num('redactions'),
         partitionsRead: num('partitionsRead'),
         partitionsPruned: num('partitionsPruned'),
         durationMs: num('durationMs'),
