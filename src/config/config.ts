@@ -14,6 +14,10 @@ export interface ServerConfig {
   allowedHosts: string[] | '*';
   /** whether the schema can be introspected (the explorer needs it) */
   introspection: boolean;
+  /** the origins besides the server's own whose pages may call the API (`server.cors.origins`); `'*'`: any */
+  corsOrigins: string[] | '*';
+  /** serve HTTPS with this certificate and key (PEM files), instead of plain HTTP */
+  tls?: { cert: string; key: string; certFile: string };
 }
 
 /** What one request may cost the server (docs/operations.md#limits); each refusal has its code. */

@@ -1,8 +1,9 @@
+import * as fs from 'node:fs';
 import type { LimitsConfig, LoggingConfig, LogLevel, ServerConfig } from './config';
 import { ConfigError } from './errors';
 import type { ConfigNode } from './fields';
 
-export const SERVER_KEYS = ['host', 'port', 'allowedHosts', 'introspection'] as const;
+export const SERVER_KEYS = ['host', 'port', 'allowedHosts', 'introspection', 'cors', 'tls'] as const;
 export const LIMITS_KEYS = [
   'maxBodyBytes',
   'maxTokens',
@@ -37,6 +38,49 @@ function allowedHosts(node: ConfigNode | undefined): string[] | '*' {
   });
 }
 
+/** `server.cors`: `{ origins: [https://siem.corp.example, …] }` or `{ origins: "*" }`. */
+function corsOrigins(node: ConfigNode | undefined): string[] | '*' {
+  const cors = node?.child('cors');
+  if (!cors) return [];
+  cors.allowOnly(['origins']);
+  if (cors.value.origins === '*') return '*';
+  const list = cors.stringList('origins');
+  if (list.includes('*')) return '*';
+  return list.map((o, i) => {
+    let url: URL | undefined;
+    try {
+      url = new URL(o);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin.toLowerCase() !== o.toLowerCase().replace(/\/$/, '')) {
+      throw new ConfigError(cors.key(`origins[${i}]`), `expected an origin such as https://siem.corp.example (scheme, host and port only, no path), got ${JSON.stringify(o)}`);
+    }
+    return url.origin.toLowerCase();
+  });
+}
+
+/** `server.tls`: `{ certFile, keyFile }`, both PEM, read at start-up. */
+function tlsOf(node: ConfigNode | undefined): ServerConfig['tls'] {
+  const tls = node?.child('tls');
+  if (!tls) return undefined;
+  tls.allowOnly(['certFile', 'keyFile']);
+  const read = (key: 'certFile' | 'keyFile', what: RegExp, expected: string) => {
+    const file = tls.string(key);
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new ConfigError(tls.key(key), `cannot read ${file}: ${(err as Error).message}`);
+    }
+    if (!what.test(text)) throw new ConfigError(tls.key(key), `${file} is not ${expected}`);
+    return { file, text };
+  };
+  const cert = read('certFile', /-----BEGIN CERTIFICATE-----/, 'a PEM certificate (-----BEGIN CERTIFICATE-----)');
+  const key = read('keyFile', /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/, 'a PEM private key (-----BEGIN PRIVATE KEY-----)');
+  return { cert: cert.text, key: key.text, certFile: cert.file };
+}
+
 /** `server:`, with HOST and PORT from the environment winning. */
 export function parseServerConfig(node: ConfigNode | undefined, env: NodeJS.ProcessEnv): ServerConfig {
   node?.allowOnly(SERVER_KEYS);
@@ -47,6 +91,8 @@ export function parseServerConfig(node: ConfigNode | undefined, env: NodeJS.Proc
     port,
     allowedHosts: allowedHosts(node),
     introspection: node?.boolean('introspection', true) ?? true,
+    corsOrigins: corsOrigins(node),
+    ...(node?.has('tls') ? { tls: tlsOf(node) } : {}),
   };
 }
 

@@ -22,6 +22,8 @@ export enum ErrorCode {
   BATCH_TOO_LARGE = 'BATCH_TOO_LARGE',
   /** a Host header that does not name this server (DNS rebinding; HTTP 403) */
   HOST_NOT_ALLOWED = 'HOST_NOT_ALLOWED',
+  /** a request from a page of another origin than the server's own or `server.cors.origins` (HTTP 403) */
+  ORIGIN_NOT_ALLOWED = 'ORIGIN_NOT_ALLOWED',
   UNAUTHENTICATED = 'UNAUTHENTICATED',
   /** authenticated, but no role grants the caller anything */
   FORBIDDEN = 'FORBIDDEN',

@@ -1,4 +1,5 @@
 import * as http from 'node:http';
+import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import type { Logger } from 'pino';
@@ -30,6 +31,7 @@ import { useUi } from './plugins/use-ui';
 import type { ServerPlugin } from './plugins/types';
 import { RequestContexts } from './request-context';
 import { Redactor } from '../sources/shared/redaction';
+import { useCors } from './plugins/use-cors';
 import { attachSubscriptions } from './subscriptions';
 
 export { formatError } from './graphql/format-error';
@@ -101,6 +103,8 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
     useHostCheck({ allowedHosts: config.server.allowedHosts, listenHost: host }),
     // before authentication, so that refused requests are recorded too
     ...(accessLog ? [accessLog] : []),
+    // before authentication: a preflight carries no credential, and a foreign page's request is refused unread
+    useCors({ origins: config.server.corsOrigins }),
     useAuthentication({ contexts }),
     useCallerLimits(config.limits.perCaller),
     useHealth({ sources: config.sources, showSources: !contexts.authenticator.required, readiness }),
@@ -122,7 +126,9 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
   plugins.push(useUi({ config, dir: opts.uiDir, features: { export: has('export'), tail: has('tail') } }));
 
   const pipeline = new Pipeline(plugins, logger);
-  const server = http.createServer(pipeline.listener);
+  const tls = config.server.tls;
+  const server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, pipeline.listener) : http.createServer(pipeline.listener);
+  if (tls) notices.push(`tls: serving HTTPS with the certificate in ${tls.certFile}`);
   const subscriptions = attachSubscriptions(server, await buildAuditgraphSchema(), contexts, logger);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -148,7 +154,7 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
     for (const p of [...plugins].reverse()) await p.onClose?.();
   };
   return {
-    url: `http://${urlHost}:${port}/graphql`,
+    url: `${tls ? 'https' : 'http'}://${urlHost}:${port}/graphql`,
     port,
     engine,
     contexts,

@@ -1,4 +1,5 @@
 import type * as http from 'node:http';
+import type * as https from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
@@ -16,7 +17,7 @@ type Upgraded = http.IncomingMessage & { [CONTEXT]?: RequestContext };
  * Authorization header); a refused caller gets the same HTTP status and body before any WebSocket exists. Each
  * connection's subscriptions run on that caller's context and stop when the socket closes.
  */
-export function attachSubscriptions(server: http.Server, schema: GraphQLSchema, contexts: RequestContexts, logger: Logger): { close(): Promise<void> } {
+export function attachSubscriptions(server: http.Server | https.Server, schema: GraphQLSchema, contexts: RequestContexts, logger: Logger): { close(): Promise<void> } {
   const wss = new WebSocketServer({ noServer: true });
   const sockets = new Set<AbortController>();
   const handler = useServer<Record<string, unknown>, { request: Upgraded }>(
