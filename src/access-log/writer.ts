@@ -17,6 +17,8 @@ export class TrailWriter {
   private closed = false;
   /** lines written since it opened */
   written = 0;
+  /** the time of the last line (epoch ms): the trail's times never go back, whatever the clock does */
+  private lastTime = 0;
 
   constructor(
     readonly file: string,
@@ -30,6 +32,7 @@ export class TrailWriter {
       throw new Error(`the access log ${file} ends with a cut line (a write did not finish): check it with verify-log and move it aside before starting`);
     }
     this.prev = last ? lineHash(last.line) : GENESIS;
+    if (last) this.lastTime = timeOfLine(last.line) ?? 0;
     this.fd = fs.openSync(file, 'a', 0o600);
     this.size = fs.fstatSync(this.fd).size;
   }
@@ -37,6 +40,15 @@ export class TrailWriter {
   /** the sha256 of the last line written (the next line's `prev`) */
   get head(): string {
     return this.prev;
+  }
+
+  /**
+   * The time for the next line, ISO 8601: now, or the last line's time when the clock has gone back since (so a
+   * reader can rely on the trail being in time order, across rotations and restarts).
+   */
+  stamp(now = Date.now()): string {
+    this.lastTime = Math.max(now, this.lastTime);
+    return new Date(this.lastTime).toISOString();
   }
 
   /** Writes one record as a line with its `prev` link; returns the line's own hash. */
@@ -67,5 +79,14 @@ export class TrailWriter {
     this.closed = true;
     fs.fsyncSync(this.fd);
     fs.closeSync(this.fd);
+  }
+}
+
+function timeOfLine(line: string): number | undefined {
+  try {
+    const t = Date.parse((JSON.parse(line) as { time?: unknown }).time as string);
+    return Number.isNaN(t) ? undefined : t;
+  } catch {
+    return undefined;
   }
 }

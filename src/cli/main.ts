@@ -143,6 +143,17 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .action(run(() => require('./verbs/audit') as typeof import('./verbs/audit')));
 
   program
+    .command('verify-log <path>')
+    .description("Check the hash chain of the server's access log (accessLog.path) and its rotated files: exit 0 when every link holds, 1 at the first broken one (file and line named), 2 when it cannot be read.")
+    .option('--allow-missing-start', 'accept a first line that follows a line no longer there (older files removed on purpose)')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', EXAMPLES(['auditgraph verify-log /var/log/auditgraph/access.ndjson', 'auditgraph verify-log --json /var/log/auditgraph/access.ndjson | jq .head']))
+    .action((file: string, opts: { allowMissingStart?: boolean; json?: boolean }) => {
+      const { verifyLog } = (require('../access-log/verify-cli') as typeof import('../access-log/verify-cli'));
+      setExit(verifyLog(file, opts, io));
+    });
+
+  program
     .command('serve')
     .description('Run the HTTP server (what `npm start` runs): /graphql, /export, /tail on the config or the demo.')
     .addHelpText('after', EXAMPLES(['auditgraph serve', 'PORT=4000 auditgraph --config auditgraph.yaml serve']))

@@ -28,7 +28,7 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 export const FILTER_FLAGS: readonly { flag: string; field: string; param: string; help: string }[] = [
   { flag: 'identity', field: 'identity', param: 'identity', help: "an actor's name, id or alias (email, ARN, access key, Kubernetes user…)" },
   { flag: 'source', field: 'sources', param: 'source', help: 'a source id from the config' },
-  { flag: 'kind', field: 'kinds', param: 'kind', help: 'EXECUTION, IDENTITY_PROVIDER, KUBERNETES_AUDIT or CLOUD_AUDIT' },
+  { flag: 'kind', field: 'kinds', param: 'kind', help: 'EXECUTION, IDENTITY_PROVIDER, KUBERNETES_AUDIT, CLOUD_AUDIT or ACCESS_LOG' },
   { flag: 'action', field: 'action', param: 'action', help: 'an action, `*` a wildcard (iam:*)' },
   { flag: 'category', field: 'category', param: 'category', help: 'API_ACTIVITY, AUTHENTICATION, ACCOUNT_CHANGE…' },
   { flag: 'outcome', field: 'outcome', param: 'outcome', help: 'SUCCESS, FAILURE or UNKNOWN' },

@@ -1,12 +1,14 @@
 /** The normalized audit event every source produces and every layer above consumes (OCSF-aligned). */
 
-export type SourceType = 'okta' | 'flyte' | 'k8s-audit' | 'cloudtrail' | 'gcp-audit' | 'azure-activity';
+export type SourceType = 'okta' | 'flyte' | 'k8s-audit' | 'cloudtrail' | 'gcp-audit' | 'azure-activity' | 'auditgraph';
 
 export enum SourceKind {
   EXECUTION = 'EXECUTION',
   IDENTITY_PROVIDER = 'IDENTITY_PROVIDER',
   KUBERNETES_AUDIT = 'KUBERNETES_AUDIT',
   CLOUD_AUDIT = 'CLOUD_AUDIT',
+  /** auditgraph's own access log: who asked what of the other trails */
+  ACCESS_LOG = 'ACCESS_LOG',
 }
 
 /** OCSF classes this project maps to; `ocsfClassUid` follows from the category. */

@@ -14,6 +14,7 @@ const PRODUCTS: Readonly<Record<SourceType, { name: string; vendor_name: string 
   cloudtrail: { name: 'CloudTrail', vendor_name: 'AWS' },
   'gcp-audit': { name: 'Cloud Audit Logs', vendor_name: 'Google Cloud' },
   'azure-activity': { name: 'Azure Activity Log', vendor_name: 'Microsoft' },
+  auditgraph: { name: 'auditgraph access log', vendor_name: 'auditgraph' },
 };
 
 const CLASS_NAMES: Readonly<Record<EventCategory, [className: string, category: number, categoryName: string]>> = {

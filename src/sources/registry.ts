@@ -1,5 +1,6 @@
 import type { SourceType } from '../domain';
 import type { SourceDefinition } from './definition';
+import { auditgraphDefinition } from './auditgraph';
 import { azureActivityDefinition } from './azure-activity';
 import { cloudtrailDefinition } from './cloudtrail';
 import { flyteDefinition } from './flyte';
@@ -15,6 +16,7 @@ export const SOURCE_DEFINITIONS: readonly SourceDefinition[] = [
   cloudtrailDefinition,
   gcpAuditDefinition,
   azureActivityDefinition,
+  auditgraphDefinition,
 ];
 
 export function definitionOf(type: string): SourceDefinition | undefined {

@@ -38,7 +38,7 @@ function materialise(node: unknown, env: Record<string, string>): unknown {
 describe('the configuration examples of the README and docs/', () => {
   it('has examples for every source type', () => {
     const types = new Set(examples.flatMap((e) => [...e.matchAll(/type: ([a-z0-9-]+)/g)].map((m) => m[1])));
-    expect([...types].sort()).toEqual(['azure-activity', 'cloudtrail', 'flyte', 'gcp-audit', 'k8s-audit', 'okta']);
+    expect([...types].sort()).toEqual(['auditgraph', 'azure-activity', 'cloudtrail', 'flyte', 'gcp-audit', 'k8s-audit', 'okta']);
   });
 
   it.each(blocks.map((b, i) => [`${b.file} #${i}`, b.text]))('example %s loads as written', (_, text) => {

@@ -84,6 +84,7 @@ export type SortOrder =
 
 /** What kind of audit trail a source is. */
 export type SourceKind =
+  | 'ACCESS_LOG'
   | 'CLOUD_AUDIT'
   | 'EXECUTION'
   | 'IDENTITY_PROVIDER'

@@ -106,3 +106,23 @@ describe('npm run verify-log (dist/src/access-log/verify-cli.js)', () => {
     expect(run([]).status).toBe(2);
   });
 });
+
+describe('auditgraph verify-log (the CLI verb, dist/src/cli/main.js)', () => {
+  const run = (args: string[]) => spawnSync(process.execPath, [path.join(__dirname, '../../dist/src/cli/main.js'), 'verify-log', ...args], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+
+  it('says the same and exits the same: 0 whole, 1 at a tamper (file and line), 2 on no trail; --json gives the result', () => {
+    const file = trail(8, 1_000_000);
+    const ok = run([file]);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toMatch(/^ok: 8 lines in 1 files, every link holds; head [0-9a-f]{64}/);
+    const json = run(['--json', file]);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: true, lines: 8 });
+    const lines = linesOf(file);
+    lines[2] = lines[2].replace('"n":2', '"n":20');
+    writeLines(file, lines);
+    const bad = run([file]);
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toContain(`broken: ${file}:4: prev does not match`);
+    expect(run([path.join(os.tmpdir(), 'no-such-trail.ndjson')]).status).toBe(2);
+  });
+});

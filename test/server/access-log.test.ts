@@ -106,6 +106,55 @@ describe('the access log through the HTTP server', () => {
     expect(verifyTrail(file)).toMatchObject({ ok: true, lines: 4 });
   }, 120_000);
 
+  it('is itself a source (type: auditgraph): who looked at what, queryable and correlated by the caller', async () => {
+    const file = path.join(tmp(), 'access.ndjson');
+    const demo = await DemoServer.startWith({
+      auth: auth(),
+      accessLog: { path: file },
+      sources: (d) => [...d, { id: 'access', type: 'auditgraph', mode: 'file', path: file }],
+    });
+    try {
+      const key = await makeKey('k1');
+      idp.published = [key];
+      const alice = { authorization: `Bearer ${await idp.token(key, { groups: ['security'], email: 'alice@example.com' })}` };
+      expect((await post(demo.url, { authorization: `Bearer ${SIEM_KEY}` }, EVENTS, { first: 2 })).status).toBe(200);
+      expect((await post(demo.url, alice, EVENTS, { first: 4 })).status).toBe(200);
+      const exported = await fetch(`${demo.url.replace(/\/graphql$/, '/export')}?format=ndjson&sources=okta&from=2026-03-14T00:00:00Z&to=2026-03-15T00:00:00Z&limit=3`, { headers: alice });
+      expect(exported.status).toBe(200);
+      await exported.text();
+
+      type Who = { data: { events: { edges: { node: { actor: { name: string }; action: string; rawAction: string; outcome: string; targets: { type: string; name: string }[]; raw: { params?: Record<string, unknown> } } }[]; sources: { source: { id: string }; state: string }[] } } };
+      const who = (await fetch(demo.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...alice },
+        body: JSON.stringify({ query: '{ events(window: { last: "PT1H" }, filter: { sources: ["access"] }, order: OLDEST_FIRST) { edges { node { actor { name } action rawAction outcome targets { type name } raw } } sources { source { id } state } } }' }),
+      }).then((r) => r.json())) as Who;
+      const seen = who.data.events.edges.map((e) => e.node);
+      expect(who.data.events.sources).toEqual([{ source: { id: 'access' }, state: 'OK' }]);
+      expect(seen.map((e) => [e.actor.name, e.action, e.rawAction])).toEqual([
+        ['siem-job', 'graphql.query', 'DayEvents'],
+        ['alice@example.com', 'graphql.query', 'DayEvents'],
+        ['alice@example.com', 'http.export', 'GET /export'],
+      ]);
+      expect(seen[0].targets).toEqual([{ type: 'source', name: 'okta' }]);
+      expect(seen[1].targets.length).toBeGreaterThan(1);
+      expect(seen[2].raw.params).toMatchObject({ format: 'ndjson', sources: 'okta', from: '2026-03-14T00:00:00Z', limit: '3' });
+
+      // alice's identity finds her own looking, beside what she did in the other trails
+      type Ident = { data: { identity: { events: { edges: { node: { source: { id: string }; action: string } }[] } } } };
+      const ident = (await fetch(demo.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...alice },
+        body: JSON.stringify({ query: '{ identity(ref: "alice@example.com") { events(window: { last: "PT1H" }, filter: { sources: ["access"] }) { edges { node { source { id } action } } } } }' }),
+      }).then((r) => r.json())) as Ident;
+      const mine = ident.data.identity.events.edges.map((e) => e.node);
+      expect(mine.length).toBeGreaterThanOrEqual(3);
+      expect(new Set(mine.map((e) => e.source.id))).toEqual(new Set(['access']));
+    } finally {
+      await demo.stop();
+    }
+  }, 120_000);
+
   it('rotates at maxBytes and keeps the chain across files and restarts', async () => {
     const file = path.join(tmp(), 'trail', 'access.ndjson');
     for (let run = 0; run < 2; run++) {

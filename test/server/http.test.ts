@@ -84,6 +84,16 @@ describe('request ids and the request log', () => {
     expect(log.text()).not.toContain('hunter2');
   });
 
+  it('answers a GET query with the CSRF header (docs/api.md), and refuses one without it', async () => {
+    const url = `${demo.url}?query=${encodeURIComponent('{ sources { id } }')}`;
+    const refused = await rawRequest(url);
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatch(/CSRF|preflight/i);
+    const ok = await rawRequest(url, { headers: { 'apollo-require-preflight': 'true' } });
+    expect(ok.status).toBe(200);
+    expect(ok.json<{ data: { sources: { id: string }[] } }>().data.sources.length).toBeGreaterThan(0);
+  });
+
   it('answers unknown routes with 404 and wrong methods with 405', async () => {
     expect((await rawRequest(demo.url.replace('/graphql', '/nope'))).status).toBe(404);
     const put = await rawRequest(demo.url, { method: 'PUT', headers: json, body: SOURCES });

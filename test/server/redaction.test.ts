@@ -147,10 +147,13 @@ describe('redaction through the HTTP server', () => {
 
 describe('redaction: in the config', () => {
   it('adds keys and patterns and names the key at fault when one is wrong', () => {
-    expect(config({ keys: ['ssn'], patterns: [{ name: 'internal token', pattern: 'itk_[a-z0-9]{8}' }] }).redaction).toMatchObject({ enabled: true, keys: ['ssn'] });
-    expect(() => config({ patterns: [{ name: 'x', pattern: '([' }] })).toThrow(ConfigError);
-    expect(() => config({ patterns: [{ name: 'x', pattern: '([' }] })).toThrow(/config redaction\.patterns\[0\]\.pattern: expected a regular expression/);
-    expect(() => config({ patterns: [{ name: 'x', pattern: '.*' }] })).toThrow(/redaction\.patterns\[0\]\.pattern: matches the empty string/);
+    const parsed = config({ rules: [{ name: 'ssn', keys: ['ssn'] }, { name: 'internal token', pattern: 'itk_[a-z0-9]{8}' }], allowKeys: ['sessionToken'] }).redaction;
+    expect(parsed).toEqual({ enabled: true, keys: ['ssn'], allowKeys: ['sessionToken'], patterns: [{ name: 'internal token', pattern: 'itk_[a-z0-9]{8}' }] });
+    expect(() => config({ rules: [{ name: 'x', pattern: '([' }] })).toThrow(ConfigError);
+    expect(() => config({ rules: [{ name: 'x', pattern: '([' }] })).toThrow(/config redaction\.rules\[0\]\.pattern: expected a regular expression/);
+    expect(() => config({ rules: [{ name: 'x', pattern: '.*' }] })).toThrow(/redaction\.rules\[0\]\.pattern: matches the empty string/);
+    expect(() => config({ rules: [{ name: 'x' }] })).toThrow(/redaction\.rules\[0\]\.name: rule "x" needs keys/);
+    expect(() => config({ rules: [{ name: 'x', keys: 'ssn' }] })).toThrow(/redaction\.rules\[0\]\.keys: expected a list/);
     expect(() => config({ enable: false })).toThrow(/config redaction\.enable: unknown key/);
   });
 });

@@ -187,6 +187,7 @@ export function eventLinks(event: AuditEvent): Link[] {
       azureLinks(aliases, out);
       break;
     case 'flyte':
+    case 'auditgraph':
       break;
   }
   return out.items;

@@ -74,7 +74,7 @@ export function useAccessLog(config: AccessLogConfig, logger: Logger): AccessLog
     const caller = ex.context?.caller;
     const sources = [...seen.sources].map(([id, s]) => ({ id, pages: s.pages, eventsReturned: s.eventsReturned, states: [...s.states] }));
     const common = {
-      time: new Date().toISOString(),
+      time: writer.stamp(),
       reqId: ex.id,
       caller: caller
         ? { method: caller.method, subject: caller.subject, ...(caller.issuer ? { issuer: caller.issuer } : {}), ...(caller.email ? { email: caller.email } : {}), ...(caller.apiKeyId ? { apiKeyId: caller.apiKeyId } : {}), roles: caller.roles }
@@ -89,7 +89,9 @@ export function useAccessLog(config: AccessLogConfig, logger: Logger): AccessLog
     };
     if (seen.operations.length === 0) {
       const ok = ex.res.statusCode < 400;
-      writer.append({ ...common, operation: null, durationMs: ms(seen.started), outcome: ok ? 'ok' : 'error', errorCodes: ok ? [] : [`HTTP_${ex.res.statusCode}`] });
+      // what a plain-HTTP route was asked (an export's window and filter): its query parameters, redacted like variables
+      const params = ex.url.search ? { params: redactVariables(queryParams(ex.url.searchParams)) } : {};
+      writer.append({ ...common, ...params, operation: null, durationMs: ms(seen.started), outcome: ok ? 'ok' : 'error', errorCodes: ok ? [] : [`HTTP_${ex.res.statusCode}`] });
       return;
     }
     for (const op of seen.operations) {
@@ -164,4 +166,21 @@ export function useAccessLog(config: AccessLogConfig, logger: Logger): AccessLog
       logger.info({ accessLog: writer.file, head: writer.head, lines: writer.written }, `access log closed: ${writer.written} lines written, head ${writer.head}`);
     },
   };
+}
+
+/** A request's query parameters, the `variables` of a GET GraphQL request as the object it encodes (so that it is redacted by name too). */
+function queryParams(search: URLSearchParams): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of search) {
+    if (k === 'variables' || k === 'extensions') {
+      try {
+        out[k] = JSON.parse(v) as unknown;
+        continue;
+      } catch {
+        // kept as the text it is
+      }
+    }
+    out[k] = v;
+  }
+  return out;
 }

@@ -18,6 +18,7 @@ const KIND_OF: Record<SourceType, SourceKind> = {
   'k8s-audit': SourceKind.KUBERNETES_AUDIT,
   cloudtrail: SourceKind.CLOUD_AUDIT,
   'gcp-audit': SourceKind.CLOUD_AUDIT,
+  auditgraph: SourceKind.ACCESS_LOG,
   'azure-activity': SourceKind.CLOUD_AUDIT,
 };
 

@@ -24,6 +24,7 @@ const KIND_LABEL: Record<SourceKind, string> = {
   CLOUD_AUDIT: 'Cloud audit',
   KUBERNETES_AUDIT: 'Kubernetes',
   EXECUTION: 'Workflow runs',
+  ACCESS_LOG: 'auditgraph access log',
 };
 
 interface Draft {

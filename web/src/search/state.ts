@@ -41,7 +41,7 @@ export const PRESETS: { label: string; last: string }[] = [
 
 export const DEFAULT_WINDOW: WindowChoice = { last: 'P1D' };
 export const OUTCOMES: Outcome[] = ['SUCCESS', 'FAILURE', 'UNKNOWN'];
-export const KINDS: SourceKind[] = ['IDENTITY_PROVIDER', 'CLOUD_AUDIT', 'KUBERNETES_AUDIT', 'EXECUTION'];
+export const KINDS: SourceKind[] = ['IDENTITY_PROVIDER', 'CLOUD_AUDIT', 'KUBERNETES_AUDIT', 'EXECUTION', 'ACCESS_LOG'];
 
 export const EMPTY_SEARCH: SearchState = {
   identity: [],

@@ -9,6 +9,7 @@ const BY_TYPE: Record<string, string[]> = {
   cloudtrail: ['#ea7a0b', '#fbbf24'],
   'gcp-audit': ['#16a34a', '#86efac'],
   'azure-activity': ['#0284c7', '#7dd3fc'],
+  auditgraph: ['#475569', '#94a3b8'],
 };
 const OTHER = ['#64748b', '#db2777', '#a16207', '#4d7c0f'];
 
