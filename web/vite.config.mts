@@ -12,6 +12,8 @@ export default defineConfig({
     assetsDir: 'assets',
     sourcemap: true,
     chunkSizeWarningLimit: 800,
+    // the investigation UI, and the GraphQL explorer at /graphiql (its own page: the UI does not load GraphiQL)
+    rollupOptions: { input: { main: fileURLToPath(new URL('index.html', import.meta.url)), graphiql: fileURLToPath(new URL('graphiql.html', import.meta.url)) } },
   },
   server: {
     // `npm run dev -w web` beside `npm start`: the API stays on the auditgraph server

@@ -19,7 +19,7 @@ import { useExport } from './plugins/use-export';
 import { useTail } from './plugins/use-tail';
 import { useGraphQL } from './plugins/use-graphql';
 import { useHealth } from './plugins/use-health';
-import { useHostCheck } from './plugins/use-host-check';
+import { hostChecker, useHostCheck } from './plugins/use-host-check';
 import { useLocationHiding } from './plugins/use-location-hiding';
 import { useQueryLimits } from './plugins/use-query-limits';
 import { useMetrics } from './plugins/use-metrics';
@@ -31,7 +31,8 @@ import { useUi } from './plugins/use-ui';
 import type { ServerPlugin } from './plugins/types';
 import { RequestContexts } from './request-context';
 import { Redactor } from '../sources/shared/redaction';
-import { useCors } from './plugins/use-cors';
+import { allowedOrigins, originVerdict, useCors } from './plugins/use-cors';
+import { useExplorer } from './plugins/use-explorer';
 import { attachSubscriptions } from './subscriptions';
 
 export { formatError } from './graphql/format-error';
@@ -105,6 +106,7 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
     ...(accessLog ? [accessLog] : []),
     // before authentication: a preflight carries no credential, and a foreign page's request is refused unread
     useCors({ origins: config.server.corsOrigins }),
+    useExplorer(),
     useAuthentication({ contexts }),
     useCallerLimits(config.limits.perCaller),
     useHealth({ sources: config.sources, showSources: !contexts.authenticator.required, readiness }),
@@ -129,7 +131,12 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
   const tls = config.server.tls;
   const server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, pipeline.listener) : http.createServer(pipeline.listener);
   if (tls) notices.push(`tls: serving HTTPS with the certificate in ${tls.certFile}`);
-  const subscriptions = attachSubscriptions(server, await buildAuditgraphSchema(), contexts, logger);
+  const origins = allowedOrigins(config.server.corsOrigins);
+  const hostCheck = hostChecker({ allowedHosts: config.server.allowedHosts, listenHost: host });
+  const subscriptions = attachSubscriptions(server, await buildAuditgraphSchema(), contexts, logger, {
+    host: (header) => hostCheck(header),
+    origin: (headers) => originVerdict(headers, origins) !== 'refused',
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? config.server.port, host, () => resolve());

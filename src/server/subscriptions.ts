@@ -17,7 +17,17 @@ type Upgraded = http.IncomingMessage & { [CONTEXT]?: RequestContext };
  * Authorization header); a refused caller gets the same HTTP status and body before any WebSocket exists. Each
  * connection's subscriptions run on that caller's context and stop when the socket closes.
  */
-export function attachSubscriptions(server: http.Server | https.Server, schema: GraphQLSchema, contexts: RequestContexts, logger: Logger): { close(): Promise<void> } {
+/**
+ * What a WebSocket upgrade must pass before it is authenticated, as every HTTP request does in the pipeline: the
+ * `Host` allow-list (DNS rebinding) and the `Origin` check (browsers let any page open a WebSocket to any host, so a
+ * page elsewhere could otherwise subscribe on a loopback server: cross-site WebSocket hijacking).
+ */
+export interface UpgradeChecks {
+  host(header: string | undefined): boolean;
+  origin(headers: { origin?: string; host?: string }): boolean;
+}
+
+export function attachSubscriptions(server: http.Server | https.Server, schema: GraphQLSchema, contexts: RequestContexts, logger: Logger, checks: UpgradeChecks): { close(): Promise<void> } {
   const wss = new WebSocketServer({ noServer: true });
   const sockets = new Set<AbortController>();
   const handler = useServer<Record<string, unknown>, { request: Upgraded }>(
@@ -36,6 +46,13 @@ export function attachSubscriptions(server: http.Server | https.Server, schema: 
       socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
       return;
     }
+    const refuse = (code: string, message: string) => {
+      logger.warn({ host: req.headers.host?.slice(0, 255), origin: req.headers.origin?.slice(0, 255) }, message);
+      const body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
+      socket.end(`HTTP/1.1 403 Forbidden\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    };
+    if (!checks.host(req.headers.host)) return refuse('HOST_NOT_ALLOWED', 'this Host is not served here (server.allowedHosts)');
+    if (!checks.origin(req.headers)) return refuse('ORIGIN_NOT_ALLOWED', 'WebSocket connections from this Origin are not served (server.cors.origins)');
     const closed = new AbortController();
     sockets.add(closed);
     socket.once('close', () => {

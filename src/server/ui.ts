@@ -125,6 +125,10 @@ export function createUiHandler(config: AppConfig, opts: UiOptions = {}): (req: 
       res.end(req.method === 'HEAD' ? undefined : configBody);
       return true;
     }
+    if (p === '/graphiql') {
+      sendFile(req, res, path.join(dir, 'graphiql.html'), 'no-cache');
+      return true;
+    }
     if (APP_ROUTES.test(p)) {
       sendFile(req, res, path.join(dir, 'index.html'), 'no-cache');
       return true;

@@ -28,7 +28,9 @@ function materialise(node: unknown, env: Record<string, string>): unknown {
     } else if (key.endsWith('File') && typeof value === 'string') {
       const file = path.join(scratch, value.replace(/[^A-Za-z0-9.]+/g, '_'));
       // a CA file is checked for PEM when the config loads; a secret file only for being readable and non-empty
-      fs.writeFileSync(file, key === 'caFile' ? '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n' : 'example secret 0123456789abcdef0123456789abcdef\n');
+      // (server.tls's certFile and keyFile too, by their PEM markers)
+      const pem = key === 'caFile' || key === 'certFile' ? '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n' : key === 'keyFile' ? '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n' : undefined;
+      fs.writeFileSync(file, pem ?? 'example secret 0123456789abcdef0123456789abcdef\n');
       out[key] = file;
     } else out[key] = materialise(value, env);
   }

@@ -8,6 +8,7 @@ import { startServer, type RunningServer } from '../../src/server/app';
 import { testDeps } from '../helpers/deps';
 import { rawRequest } from '../helpers/http';
 import { quietLogger } from '../helpers/logs';
+import WebSocket from 'ws';
 import { selfSignedCert, type SelfSignedCert } from '../sources/azure-activity/tls';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cors-tls-'));
@@ -63,6 +64,26 @@ describe('CORS allow-list (server.cors.origins)', () => {
     expect(own.headers['access-control-allow-origin']).toBeUndefined();
     const none = await rawRequest(server.url, { method: 'POST', headers: json, body: SOURCES });
     expect(none.status).toBe(200);
+  });
+
+  /** How a WebSocket upgrade to /graphql is answered: opened, or the HTTP status it was refused with. */
+  const upgrade = (headers: Record<string, string>) =>
+    new Promise<number | 'open'>((resolve, reject) => {
+      const ws = new WebSocket(server.url.replace(/^http/, 'ws'), 'graphql-transport-ws', { headers });
+      ws.on('open', () => {
+        ws.close();
+        resolve('open');
+      });
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on('error', (err) => (err.message.includes('Unexpected server response') ? undefined : reject(err)));
+    });
+
+  it('refuses a WebSocket upgrade from a foreign page (cross-site WebSocket hijacking) or for a foreign Host, as HTTP requests', async () => {
+    expect(await upgrade({ origin: 'https://evil.example' })).toBe(403);
+    expect(await upgrade({ host: 'evil.example' })).toBe(403);
+    expect(await upgrade({ origin: 'https://siem.corp.example' })).toBe('open');
+    expect(await upgrade({ origin: `http://127.0.0.1:${server.port}` })).toBe('open');
+    expect(await upgrade({})).toBe('open');
   });
 
   it('names the config key at fault', () => {

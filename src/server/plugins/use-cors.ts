@@ -21,6 +21,22 @@ export function originOf(header: string): string | undefined {
 }
 
 /**
+ * Whether a request's `Origin` may be served: none (not a browser page), the server's own (its host is the `Host`
+ * asked), or one the list names. What it answers for an allowed foreign origin, or undefined when refused.
+ */
+export function originVerdict(headers: { origin?: string; host?: string }, allowed: '*' | ReadonlySet<string>): 'none' | 'own' | 'allowed' | 'refused' {
+  const header = headers.origin;
+  if (typeof header !== 'string') return 'none';
+  const origin = originOf(header);
+  if (origin !== undefined && headers.host !== undefined && new URL(origin).host === headers.host.toLowerCase()) return 'own';
+  return allowed === '*' || (origin !== undefined && allowed.has(origin)) ? 'allowed' : 'refused';
+}
+
+export function allowedOrigins(origins: readonly string[] | '*'): '*' | ReadonlySet<string> {
+  return origins === '*' ? '*' : new Set(origins.map((o) => o.toLowerCase()));
+}
+
+/**
  * CORS for the API routes, by an allow-list (`server.cors.origins`). A request with an `Origin` the server does not
  * serve as its own (its UI sends its own origin) and that the list does not name is refused with 403
  * ORIGIN_NOT_ALLOWED before anything runs, preflights included: a page elsewhere cannot make the server do work for
@@ -28,17 +44,16 @@ export function originOf(header: string): string | undefined {
  * its preflights 204 with the methods and headers the API takes.
  */
 export function useCors(opts: CorsOptions): ServerPlugin {
-  const allowed = opts.origins === '*' ? '*' : new Set(opts.origins.map((o) => o.toLowerCase()));
+  const allowed = allowedOrigins(opts.origins);
   return {
     name: 'cors',
     async onRequest(ex, next) {
       const header = ex.req.headers.origin;
       if (typeof header !== 'string' || ex.route?.kind === 'asset' || ex.route?.kind === 'probe') return next();
+      const verdict = originVerdict(ex.req.headers, allowed);
+      if (verdict === 'own') return next();
       const origin = originOf(header);
-      const own = origin !== undefined && ex.req.headers.host !== undefined && new URL(origin).host === ex.req.headers.host.toLowerCase();
-      if (own) return next();
-      const ok = allowed === '*' || (origin !== undefined && allowed.has(origin));
-      if (!ok) {
+      if (verdict === 'refused') {
         ex.log.warn({ origin: header.slice(0, 255) }, 'Origin not allowed');
         sendError(ex.res, 403, ErrorCode.ORIGIN_NOT_ALLOWED, `requests from ${JSON.stringify(header.slice(0, 255))} are not served: add the origin to server.cors.origins if its pages may call this API`);
         return;

@@ -1,4 +1,5 @@
 import { ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import type { AppConfig } from '../../config/config';
 import type { RequestContext } from '../../resolvers/context';
@@ -33,7 +34,8 @@ export async function useGraphQL(opts: GraphQLOptions): Promise<GraphQLPlugin> {
     validationRules: contributions.flatMap((c) => c.validationRules ?? []),
     parseOptions: Object.assign({}, ...contributions.map((c) => c.parseOptions ?? {})),
     allowBatchedHttpRequests: config.limits.batching.enabled,
-    plugins: contributions.flatMap((c) => c.plugins ?? []),
+    // the explorer is GraphiQL from this server (/graphiql, use-explorer.ts): never Apollo's page from a CDN
+    plugins: [ApolloServerPluginLandingPageDisabled(), ...contributions.flatMap((c) => c.plugins ?? [])],
     // stack traces name our files and the SDKs' internals: only for whoever runs the server with AUDITGRAPH_DEBUG=1
     includeStacktraceInErrorResponses: process.env.AUDITGRAPH_DEBUG === '1',
   });

@@ -35,16 +35,23 @@ export function hostAllowed(header: string, allowed: readonly string[]): boolean
  * localhost with `Host: evil.example`; such requests are refused (403) before anything else runs. IP addresses
  * and localhost names are always served (a rebinding attack cannot make a browser send them for its own site).
  */
-export function useHostCheck(opts: HostCheckOptions): ServerPlugin {
-  if (opts.allowedHosts === '*') return { name: 'host-check' };
+/** The check itself, for the pipeline and for WebSocket upgrades (src/server/subscriptions.ts). */
+export function hostChecker(opts: HostCheckOptions): (header: string | undefined) => boolean {
+  if (opts.allowedHosts === '*') return () => true;
   const listen = hostName(opts.listenHost);
   const allowed = isIP(listen) === 0 && listen !== '' ? [...opts.allowedHosts, listen] : [...opts.allowedHosts];
+  // HTTP/1.1 requires Host (node:http refuses a request without one); an HTTP/1.0 client without it is no browser
+  return (header) => header === undefined || hostAllowed(header, allowed);
+}
+
+export function useHostCheck(opts: HostCheckOptions): ServerPlugin {
+  if (opts.allowedHosts === '*') return { name: 'host-check' };
+  const ok = hostChecker(opts);
   return {
     name: 'host-check',
     async onRequest(ex, next) {
       const host = ex.req.headers.host;
-      // HTTP/1.1 requires Host (node:http refuses a request without one); an HTTP/1.0 client without it is no browser
-      if (host !== undefined && !hostAllowed(host, allowed)) {
+      if (host !== undefined && !ok(host)) {
         ex.log.warn({ host: host.slice(0, 255) }, 'Host header not allowed');
         sendError(ex.res, 403, ErrorCode.HOST_NOT_ALLOWED, `Host ${JSON.stringify(hostName(host).slice(0, 255))} is not served here; add it to server.allowedHosts if it is this server's name`);
         return;

@@ -1,13 +1,14 @@
 import { useQuery } from '@tanstack/react-query';
-import { RefreshCw } from 'lucide-react';
+import { Radio, RefreshCw } from 'lucide-react';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { request } from '../api/client';
 import { navigate, Link, identityHref, runHref, type Location } from '../app/router';
 import { useSources } from '../app/sources';
 import { useUiConfig, type UiConfig } from '../app/uiConfig';
 import { EventHistogramDocument, SearchEventsDocument } from '../generated/graphql';
+import { useLiveTail, type LiveTail } from '../live/useLiveTail';
 import { Timeline } from '../timeline/Timeline';
-import { useEventPages } from '../timeline/pages';
+import { useEventPages, type EventPages } from '../timeline/pages';
 import { formatTime } from '../ui/format';
 import { useShortcuts } from '../ui/keys';
 import { ExportButtons } from './ExportButtons';
@@ -51,6 +52,10 @@ export function SearchPage({ location }: { location: Location }) {
     retry: false,
   });
 
+  const kindOf = useCallback((id: string) => sources.find((s) => s.id === id) ?? { type: '', kind: '' }, [sources]);
+  const live = useLiveTail(state.tail && !!config?.features.tail, filter, window.to, kindOf);
+  const shown = useMemo(() => withLive(pages, live, state.order), [pages, live, state.order]);
+
   const go = useCallback((next: SearchState, opts?: { replace?: boolean }) => navigate(searchHref(next), opts), []);
   const onOpen = useCallback((event: EventRef | undefined, opts?: { replace?: boolean }) => go({ ...state, event }, opts), [go, state]);
   useShortcuts({ '/': () => identityInput.current?.focus() });
@@ -65,12 +70,24 @@ export function SearchPage({ location }: { location: Location }) {
         <button type="button" className="subtle" onClick={refresh} title="Run the search again (a preset window moves to now)">
           <RefreshCw size={14} aria-hidden="true" /> Refresh
         </button>
+        {config?.features.tail && (
+          <button
+            type="button"
+            className={state.tail ? 'subtle live-toggle on' : 'subtle live-toggle'}
+            aria-pressed={state.tail}
+            onClick={() => go({ ...state, tail: !state.tail }, { replace: true })}
+            title="Follow new events of this search as they arrive (each source after its delivery lag)"
+          >
+            <Radio size={14} aria-hidden="true" /> Live
+          </button>
+        )}
         {config?.features.export && <ExportButtons window={window} filter={filter} order={state.order} />}
       </div>
+      {state.tail && live.state !== 'off' && <LiveStatus live={live} />}
       {config?.demo && isBlank(state) && <DemoHints demo={config.demo} />}
       <Timeline
         label="Events"
-        pages={pages}
+        pages={shown}
         histogram={{ data: histogram.data?.histogram, error: histogram.error, loading: histogram.isPending }}
         colors={colors}
         open={state.event}
@@ -99,5 +116,37 @@ function DemoHints({ demo }: { demo: NonNullable<UiConfig['demo']> }) {
       <Link to={identityHref('alice@example.com', window)}>alice's aliases</Link>, <Link to={runHref('ml/production/fz3k9q2m1x')}>the incident run</Link>, or{' '}
       <Link to={identityHref('ci-bot', window)}>the ci-bot key</Link>.
     </section>
+  );
+}
+
+/**
+ * The list with the live tail's events in it: newest first they come on top (oldest first, at the end), each
+ * once (an event the pages hold already, delivered again by the tail, is not shown twice).
+ */
+function withLive(pages: EventPages, live: LiveTail, order: SearchState['order']): EventPages {
+  if (live.edges.length === 0) return pages;
+  const seen = new Set(pages.edges.map((e) => `${e.node.source.id}\u0000${e.node.id}`));
+  const fresh = live.edges.filter((e) => !seen.has(`${e.node.source.id}\u0000${e.node.id}`));
+  if (fresh.length === 0) return pages;
+  return { ...pages, edges: order === 'NEWEST_FIRST' ? [...fresh, ...pages.edges] : [...pages.edges, ...[...fresh].reverse()] };
+}
+
+/** What the tail is doing: connected or not, how many new events, and any source that cannot be followed now. */
+function LiveStatus({ live }: { live: LiveTail }) {
+  const retrying = live.sources.filter((s) => s.state === 'RETRYING');
+  return (
+    <div className={retrying.length || live.state === 'reconnecting' ? 'live-status alert' : 'live-status'} role="status" aria-label="Live tail">
+      <strong>Live</strong>{' '}
+      {live.state === 'connecting'
+        ? 'connecting…'
+        : live.state === 'reconnecting'
+          ? `connection lost (${live.error ?? 'no reason given'}), resuming where it stopped…`
+          : `following ${live.sources.length} source${live.sources.length === 1 ? '' : 's'}: ${live.edges.length} new event${live.edges.length === 1 ? '' : 's'}; each source's events show once its delivery lag has passed (${live.sources.map((s) => `${s.source} ${Math.round(s.lagMs / 1000)} s`).join(', ')})`}
+      {retrying.map((s) => (
+        <div key={s.source}>
+          {s.source} RETRYING: {s.message}
+        </div>
+      ))}
+    </div>
   );
 }
