@@ -90,6 +90,14 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addHelpText('after', EXAMPLES(['auditgraph run ml/production/fz3k9q2m1x', 'auditgraph run fz3k9q2m1x -o json']))
     .action(run(() => require('./verbs/run') as typeof import('./verbs/run')));
 
+  program
+    .command('logs <run>')
+    .description("What a run's task containers printed, in time order, from the configured task logs (taskLogs:), secret-looking values redacted.")
+    .option('--container <name>', "only this container's lines")
+    .addOption(output(['text', 'ndjson'], 'text'))
+    .addHelpText('after', EXAMPLES(['auditgraph logs ml/production/fz3k9q2m1x', 'auditgraph logs fz3k9q2m1x -o ndjson | jq -r .text']))
+    .action(run(() => require('./verbs/logs') as typeof import('./verbs/logs')));
+
   addWindowOptions(program.command('runs').description('Runs created in a window, newest first.'), '1d')
     .option('--phase <phase>', 'RUNNING, SUCCEEDED, FAILED, ABORTED… (repeatable)', (v: string, p: string[] = []) => [...p, v])
     .option('--launched-by <name>', 'any alias of who launched it (repeatable)', (v: string, p: string[] = []) => [...p, v])

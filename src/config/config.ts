@@ -2,7 +2,7 @@ import type { IdentityConfig } from '../correlation/identity-config';
 import type { AccessLogConfig } from './access-log';
 import type { AuthConfig } from './auth';
 import type { RedactionConfig } from './redaction';
-import type { Source } from '../domain';
+import type { Source, TaskLogSource } from '../domain';
 
 export interface ServerConfig {
   host: string;
@@ -98,6 +98,8 @@ export interface AppConfig {
   accessLog?: AccessLogConfig;
   /** how raw records are redacted before they leave the server (`redaction:`, on by default) */
   redaction: RedactionConfig;
+  /** where runs' task logs are read from (`taskLogs:`); none when absent */
+  taskLogs: TaskLogSource[];
   /** set when the server serves the bundled demo: its day, which `window: {day: "demo"}` names */
   demo?: { date: string };
 }

@@ -12,9 +12,10 @@ import { parseCursorSecrets } from './cursor-secrets';
 import { ConfigNode } from './fields';
 import { parseMetricsConfig, parseTracingConfig } from './telemetry';
 import { parseRedactionConfig } from './redaction';
+import { parseTaskLogs } from './task-logs';
 import { parseLimitsConfig, parseLoggingConfig, parseServerConfig } from './server';
 
-const TOP_KEYS = ['sources', 'identity', 'server', 'limits', 'logging', 'metrics', 'tracing', 'query', 'auth', 'accessLog', 'redaction'] as const;
+const TOP_KEYS = ['sources', 'identity', 'server', 'limits', 'logging', 'metrics', 'tracing', 'query', 'auth', 'accessLog', 'redaction', 'taskLogs'] as const;
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
 /** Builds every source of a `sources:` list, checking ids, types and modes before each source's own keys. */
@@ -69,6 +70,7 @@ export function configFromDocument(doc: unknown, origin: string, deps: SourceDep
     identity: parseIdentityConfig(root.value.identity, { sources: entries }),
     auth: parseAuthConfig(root.child('auth'), sources),
     redaction: parseRedactionConfig(root.child('redaction')),
+    taskLogs: parseTaskLogs(root.list('taskLogs'), new Set(sources.map((s) => s.id))),
     ...accessLogOf(parseAccessLogConfig(root.child('accessLog'))),
   };
 }

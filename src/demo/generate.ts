@@ -13,6 +13,7 @@ import { writeFlyte } from './writers/flyte';
 import { writeGcp } from './writers/gcp';
 import { writeK8sAudit } from './writers/k8s';
 import { writeOkta } from './writers/okta';
+import { writePodLogs } from './writers/pod-logs';
 
 export interface GenerateOptions {
   /** any integer; the same seed, scale and date always give the same bytes */
@@ -35,7 +36,7 @@ export interface GenerateOptions {
 }
 
 /** The folders the generator owns under a demo root; it replaces them and leaves anything else alone. */
-export const DEMO_SOURCE_DIRS = ['okta', 'flyte', 'k8s-audit', 'cloudtrail', 'gcp', 'azure'] as const;
+export const DEMO_SOURCE_DIRS = ['okta', 'flyte', 'k8s-audit', 'cloudtrail', 'gcp', 'azure', 'pod-logs'] as const;
 export const MANIFEST_FILE = 'manifest.json';
 export const MAX_SCALE = 20;
 
@@ -75,6 +76,8 @@ export async function generateDemo(root: string, opts: GenerateOptions = {}): Pr
   const gcp = await write(writeGcp(ctx('gcp')));
   const azure = await write(writeAzure(ctx('azure')));
   const flyte = await write(writeFlyte(ctx('flyte')));
+  // the incident run's task logs, as the kubelet writes them (read by taskLogs:, not a source of events)
+  await write(writePodLogs(ctx('pod-logs')));
 
   const timeline: TimelineEntry[] = [...okta.timeline, ...cloudtrail.timeline, ...k8s.timeline, ...gcp.timeline, ...azure.timeline, ...flyte.timeline].sort(
     (a, b) => Date.parse(a.time) - Date.parse(b.time) || a.time.localeCompare(b.time) || a.source.localeCompare(b.source),

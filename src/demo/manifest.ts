@@ -5,7 +5,7 @@
 
 export const GENERATOR_NAME = 'auditgraph-demo';
 /** Bump whenever the generator writes different bytes for the same seed, scale and date: ensureDemo then rebuilds. */
-export const GENERATOR_VERSION = 3;
+export const GENERATOR_VERSION = 4;
 export const DEFAULT_SEED = 20260314;
 export const DEFAULT_SCALE = 1;
 

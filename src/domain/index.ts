@@ -6,3 +6,4 @@ export * from './errors';
 export * from './status';
 export * from './caller';
 export * from './telemetry';
+export * from './logs';

@@ -182,8 +182,9 @@ export class QueryEngine {
   }
 
   /**
-   * An event's raw record as a caller may see it (GraphQL's `raw`): redacted, unless the engine redacted this very
-   * event already on its way out (then it is returned as it is, at no cost).
+   * An event's raw record as a caller may see it (GraphQL's `raw`): redacted. Events of a page are redacted (and
+   * counted) on their way out already; this pass finds nothing more in them (redaction is idempotent) and covers
+   * the events that reach GraphQL another way (a run's lifecycle).
    */
   rawOf(event: AuditEvent): JsonValue {
     return this.opts.redactor ? this.opts.redactor.event(event).value.raw : event.raw;

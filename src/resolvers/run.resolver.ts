@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { expandIdentities } from '../correlation/expand';
-import { RunService, type RunHandle, type RunLinks } from '../correlation/runs';
+import { readRunLogs, RunService, type RunHandle, type RunLinks } from '../correlation/runs';
 import { SortOrder, type AuditEvent, type Source } from '../domain';
 import { PROPELLER, launcherFallback, principalActor } from '../sources/flyte/normalize';
 import { runKey } from '../sources/flyte/runs';
@@ -14,6 +14,7 @@ import {
   toCredentialObject,
   toPodObject,
 } from '../schema/run.type';
+import { RunLogsObject } from '../schema/logs.type';
 import { SourceObject } from '../schema/source.type';
 import { TimeWindowInput } from '../schema/window.input';
 import { toWindow } from './args';
@@ -135,6 +136,31 @@ export class RunResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<EventConnectionObject> {
     return toConnection(await runs(ctx).timeline(run.handle, { first, after, margin, order }));
+  }
+
+  @FieldResolver(() => RunLogsObject, {
+    description:
+      "What the run's task containers printed, in time order, read from the task log sources (`taskLogs:` in the config) for the run's pods (its task attempts' and those the Kubernetes audit showed); secret-looking values redacted. Paged: pass `pageInfo.endCursor` as `after`.",
+  })
+  async logs(
+    @Root() run: RunObject,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 1000, description: '1 to 5000' }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Arg('container', () => String, { nullable: true, description: "only this container's lines" }) container: string | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<RunLogsObject> {
+    const links = await runs(ctx).links(run.handle, null);
+    const pods = [...new Map(links.pods.map((p) => [`${p.namespace}/${p.name}`, { namespace: p.namespace, name: p.name }])).values()];
+    const page = await readRunLogs(ctx.config.taskLogs, pods, { first: first ?? 1000, after, container }, (text) => ctx.engine.redactText(text), ctx.signal);
+    return {
+      lines: page.lines,
+      pageInfo: { hasNextPage: page.hasNextPage, startCursor: undefined, endCursor: page.endCursor },
+      pods: pods.map((p) => `${p.namespace}/${p.name}`),
+      files: page.stats.files,
+      redactions: page.stats.redactions,
+      malformed: page.stats.malformed,
+      notes: page.stats.notes,
+    };
   }
 
   @FieldResolver(() => RunLinksObject, { description: "what ties events to the run: its pods, their service accounts, the cloud credentials those obtained, and what was not found" })

@@ -8,7 +8,7 @@ import { makeEvent, MemorySource } from '../helpers/memory-source';
 import { cli } from './run-cli';
 
 const INCIDENT = ['--from', '2026-03-14T08:45:00Z', '--to', '2026-03-14T10:00:00Z'];
-const VERBS = ['events', 'identity', 'run', 'runs', 'sources', 'explain', 'export', 'tail', 'audit', 'serve', 'demo'];
+const VERBS = ['events', 'identity', 'run', 'logs', 'runs', 'sources', 'explain', 'export', 'tail', 'audit', 'verify-log', 'serve', 'demo'];
 
 let demo: DemoServer;
 beforeAll(async () => {
@@ -94,6 +94,19 @@ describe('the other verbs on the demo', () => {
     expect(runs.stdout.trim().split('\n')).toHaveLength(2);
     expect(runs.stdout).toContain('ml/production/fz3k9q2m1x');
     for (const r of [sources, explain, identity, run, runs]) expect(r.code).toBe(0);
+  }, 120_000);
+
+  it("logs prints the run's task log lines in time order, embedded and over HTTP alike, and says what it redacted", async () => {
+    const [remote, embedded, ndjson] = await Promise.all([cli(['--server', server(), 'logs', 'fz3k9q2m1x']), cli(['logs', 'ml/production/fz3k9q2m1x']), cli(['--server', server(), 'logs', 'fz3k9q2m1x', '-o', 'ndjson'])]);
+    for (const r of [remote, embedded, ndjson]) expect(r.code).toBe(0);
+    expect(embedded.stdout).toBe(remote.stdout);
+    const lines = remote.stdout.trim().split('\n');
+    expect(lines.length).toBeGreaterThan(8);
+    expect(lines[0]).toMatch(/^2026-03-14T09:10:16\.\d+Z fz3k9q2m1x-n0-0\/fz3k9q2m1x-n0-0 stdout \{"asctime"/);
+    expect(remote.stdout).toContain('stderr received SIGTERM');
+    expect(remote.stdout).toContain('postgres://trainer:[redacted: password in URL]@');
+    expect(remote.stderr).toContain('1 secret value(s) redacted');
+    expect(ndjson.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { text: string }).text)).toEqual(lines.map((l) => l.split(' ').slice(3).join(' ')));
   }, 120_000);
 
   it('identity of nobody fails with exit 1', async () => {

@@ -196,6 +196,14 @@ describe('the investigation UI on the demo, in Chromium', () => {
     const all = [...rows, ...(await listRows(page))];
     expect(all.some((r) => r.source === 'aws-trail' && r.action === 'secretsmanager:GetSecretValue')).toBe(true);
     for (const r of all) expect(r.evidence).not.toBe('');
+    // beside the timeline, what the training pod printed, its SIGTERM last, the password it printed redacted
+    const logs = page.getByRole('region', { name: 'Task logs' });
+    await logs.getByText('received SIGTERM: the execution was aborted, writing a checkpoint').waitFor();
+    await expect(logs.getByText('1 secret value redacted', { exact: false }).count()).resolves.toBe(1);
+    await expect(logs.getByLabel('redacted value').first().textContent()).resolves.toBe('[redacted: password in URL]');
+    const printed = await logs.getByRole('list', { name: 'Log lines' }).locator('li').allTextContents();
+    expect(printed.length).toBeGreaterThan(8);
+    expect(printed.join('\n')).not.toContain('Tr41n-s3cret');
     await page.mouse.wheel(0, -5000);
     await shot('run');
   }, 120_000);

@@ -11,3 +11,4 @@ export { linkCredentials, linkPods, CLOCK_SLACK_MS } from './analyze';
 export { nodeEvents, runLifecycle, taskEvents } from './lifecycle';
 export { DEFAULT_MARGIN, parseMargin, runWindow } from './window';
 export type { CredentialLink, OtherPod, PodLink, RunDetail, RunHandle, RunLinks, RunPod, ServiceAccountLink } from './model';
+export { MAX_LOG_LINES, readRunLogs, type RunLogsPage, type RunLogsRequest } from './logs';

@@ -58,6 +58,11 @@ export type EventFilterInput = {
   sources?: Array<string> | null | undefined;
 };
 
+/** The stream of a container a line was written to. */
+export type LogStream =
+  | 'STDERR'
+  | 'STDOUT';
+
 export type Outcome =
   | 'FAILURE'
   | 'SUCCESS'
@@ -184,6 +189,15 @@ export type RunTimelineQueryVariables = Exact<{
 
 
 export type RunTimelineQuery = { run: { id: string, timeline: { edges: Array<{ cursor: string, evidence: Array<string>, node: { id: string, time: string, category: EventCategory, action: string, outcome: Outcome, sourceIp: string | null, runId: string | null, source: { id: string, type: string, kind: SourceKind }, actor: { name: string, type: ActorType }, targets: Array<{ type: string, name: string, namespace: string | null }> } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null }, window: { from: string, to: string }, sources: Array<{ state: SourceState, message: string | null, requests: number, eventsScanned: number, eventsMatched: number, eventsReturned: number, malformed: number, malformedSamples: Array<string>, throttled: number, redactions: number, partitionsRead: number, partitionsPruned: number, durationMs: number, pushedDown: Array<string>, residual: Array<string>, source: { id: string, type: string, kind: SourceKind, mode: string } }> } } | null };
+
+export type RunLogsQueryVariables = Exact<{
+  id: string | number;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type RunLogsQuery = { run: { id: string, logs: { pods: Array<string>, files: number, redactions: number, malformed: number, notes: Array<string>, lines: Array<{ time: string, timeNs: string, stream: LogStream, text: string, pod: string, container: string, restart: number }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -862,3 +876,30 @@ fragment StatusFields on SourceStatus {
   pushedDown
   residual
 }`) as unknown as TypedDocumentString<RunTimelineQuery, RunTimelineQueryVariables>;
+export const RunLogsDocument = new TypedDocumentString(`
+    query RunLogs($id: ID!, $first: Int, $after: String) {
+  run(id: $id) {
+    id
+    logs(first: $first, after: $after) {
+      lines {
+        time
+        timeNs
+        stream
+        text
+        pod
+        container
+        restart
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      pods
+      files
+      redactions
+      malformed
+      notes
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RunLogsQuery, RunLogsQueryVariables>;

@@ -7,6 +7,7 @@ import { EvidenceText } from '../event/EventDetail';
 import { RunPageDocument, RunTimelineDocument, type RunPageQuery } from '../generated/graphql';
 import { around, EMPTY_SEARCH, parseSearch, searchHref, type EventRef } from '../search/state';
 import { Timeline } from '../timeline/Timeline';
+import { TaskLogs } from './TaskLogs';
 import { useEventPages } from '../timeline/pages';
 import { formatDuration, formatTime } from '../ui/format';
 
@@ -231,6 +232,7 @@ export function RunPage({ location, id }: { location: Location; id: string }) {
         the evidence that tied it.
       </p>
       <Timeline label={`Timeline of run ${run.id}`} pages={pages} colors={colors} evidence open={parsed.event} onOpen={onOpen} empty="No events tied to this run." />
+      <TaskLogs id={run.id} />
     </main>
   );
 }

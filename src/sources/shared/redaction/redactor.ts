@@ -51,8 +51,6 @@ const SECRET_DATA_TEXT = /"(data|stringData)"\s*:\s*\{([^{}]*)(\}|$)/g;
 export class Redactor {
   private readonly keyRules: KeyRules;
   private readonly customText: readonly TextRule[];
-  /** events whose `raw` is already redacted (made by `event`), so a second pass is free */
-  private readonly clean = new WeakSet<AuditEvent>();
 
   constructor(readonly rules: RedactionRules = DEFAULT_REDACTION) {
     this.keyRules = { extra: new Set(rules.keys.map(normalKey)), allowed: new Set(rules.allowKeys.map(normalKey)) };
@@ -65,11 +63,9 @@ export class Redactor {
 
   /** The event with its raw record redacted (the same object when nothing was), and how many values were. */
   event(event: AuditEvent): Redacted<AuditEvent> {
-    if (!this.rules.enabled || this.clean.has(event)) return { value: event, count: 0 };
+    if (!this.rules.enabled) return { value: event, count: 0 };
     const r = this.raw(event.raw);
-    const out = r.count > 0 ? { ...event, raw: r.value } : event;
-    this.clean.add(out);
-    return { value: out, count: r.count };
+    return { value: r.count > 0 ? { ...event, raw: r.value } : event, count: r.count };
   }
 
   /** A raw record redacted. */
