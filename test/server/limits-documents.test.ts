@@ -21,6 +21,7 @@ const EXPECTED_SOURCE_QUERIES = [
   'Query.run',
   'Query.runs',
   'Run.links',
+  'Run.logs',
   'Run.timeline',
 ];
 
