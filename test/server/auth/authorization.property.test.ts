@@ -40,8 +40,11 @@ describe('authorization over random role assignments', () => {
             const got = await full.raw(document);
             const expected = await reference.raw(document);
             expect(normalized(got)).toEqual(normalized(expected));
+            // a hidden source's id appears no more often than on the server that does not have the source at all: there
+            // only as data (the demo's Kubernetes namespace is called `flyte`, as the source of Flyte's executions is)
             const strings = stringsOf(got.data);
-            for (const hidden of ALL.filter((id) => !visible.includes(id))) expect(strings.filter((s) => s === hidden)).toEqual([]);
+            const asData = stringsOf(expected.data);
+            for (const hidden of ALL.filter((id) => !visible.includes(id))) expect(strings.filter((s) => s === hidden)).toEqual(asData.filter((s) => s === hidden));
           }
         } finally {
           await full.stop();
