@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { GENESIS, lastLine, lineHash, rotatedName, trailFiles } from './chain';
+import { GENESIS, lastLine, lineHash, rotatedName, timeOfLine, trailFiles } from './chain';
 
 /**
  * Appends records to a hash-chained NDJSON trail: each line carries `prev`, the sha256 of the line before it (across
@@ -82,11 +82,3 @@ export class TrailWriter {
   }
 }
 
-function timeOfLine(line: string): number | undefined {
-  try {
-    const t = Date.parse((JSON.parse(line) as { time?: unknown }).time as string);
-    return Number.isNaN(t) ? undefined : t;
-  } catch {
-    return undefined;
-  }
-}

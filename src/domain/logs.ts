@@ -30,7 +30,6 @@ export interface PodRef {
 /** What one task log source did for one read: files read, lines, what was malformed, redacted. */
 export interface TaskLogStats {
   files: number;
-  lines: number;
   malformed: number;
   malformedSamples: string[];
   /** secrets replaced by a marker in the lines returned */
@@ -49,5 +48,5 @@ export interface TaskLogSource {
 }
 
 export function newTaskLogStats(): TaskLogStats {
-  return { files: 0, lines: 0, malformed: 0, malformedSamples: [], redactions: 0, notes: [] };
+  return { files: 0, malformed: 0, malformedSamples: [], redactions: 0, notes: [] };
 }

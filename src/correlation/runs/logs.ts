@@ -1,5 +1,6 @@
 import { AuditgraphError, ErrorCode, newTaskLogStats, type LogLine, type PodRef, type TaskLogSource, type TaskLogStats } from '../../domain';
-import { compareLines, mergeLines } from '../../sources/task-logs/files';
+import { mergeOrdered } from '../../lib/merge';
+import { compareLines } from '../../sources/task-logs/files';
 
 export const MAX_LOG_LINES = 5000;
 
@@ -59,7 +60,7 @@ export async function readRunLogs(sources: readonly TaskLogSource[], pods: PodRe
   let hasNextPage = false;
   let skip = cursor?.k ?? 0;
   const cursorLine = cursor ? ({ time: new Date(cursor.t), timeNs: cursor.ns, pod: cursor.p, container: cursor.c } as LogLine) : undefined;
-  const stream = mergeLines(
+  const stream = mergeOrdered(
     sources.map((s) => s.lines(pods, stats, signal)[Symbol.asyncIterator]() as AsyncGenerator<LogLine>),
     compareLines,
   );

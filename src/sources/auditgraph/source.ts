@@ -22,7 +22,8 @@ import { throwIfAborted } from '../shared/upstream';
 import type { AccessLogSourceConfig } from './config';
 import { identityAliases } from './identity';
 import { MalformedAccessLogLine, normalizeAccessLogLine } from './normalize';
-import { GENESIS, lastLine, lineHash, trailFilesInOrder } from './trail';
+import { mergeOrdered } from '../../lib/merge';
+import { GENESIS, lastLine, lineHash, timeOfLine, trailFilesInOrder } from './trail';
 
 const ROTATED = /\.\d{6,}$/;
 /** a rotated file is skipped when its last line is older than the window by more than this (clocks step) */
@@ -100,7 +101,7 @@ export class AccessLogSource implements Source {
         const last = i < files.length - 1 ? lastLine(file) : undefined;
         const expectPrev = before;
         before = last && !last.partial ? lineHash(last.line) : undefined;
-        const lastTime = last && !last.partial ? timeOf(last.line) : undefined;
+        const lastTime = last && !last.partial ? timeOfLine(last.line) : undefined;
         if (window && lastTime !== undefined && lastTime + PRUNE_SLACK_MS < window.from.getTime()) {
           pruned += 1;
           return;
@@ -126,6 +127,11 @@ export class AccessLogSource implements Source {
     if (listing.total === 0) stats.empty = `no access log at ${this.config.path} yet (the server writes it at its first API request, when accessLog.path names it)`;
     const chain = { breaks: 0, samples: [] as string[] };
     const newestFirst = q.order === SortOrder.NEWEST_FIRST;
+    // by time, ties by id, in the query's order
+    const inOrder = (a: AuditEvent, b: AuditEvent) => {
+      const d = a.time.getTime() - b.time.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+      return newestFirst ? -d : d;
+    };
     // each trail's lines are in time order (the writer never lets a time go back), so its files are read one at a
     // time in the query's order, each sorted (a line out of order is put right within its file), and a consumer that
     // stops early stops the reading
@@ -166,10 +172,7 @@ export class AccessLogSource implements Source {
         if (!readFailure(err, stats, part.rel)) throw err;
         return { events };
       }
-      events.sort((a, b) => {
-        const d = a.time.getTime() - b.time.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-        return newestFirst ? -d : d;
-      });
+      events.sort(inOrder);
       return { events };
     };
     const noteChain = () => {
@@ -189,7 +192,7 @@ export class AccessLogSource implements Source {
       }
     }
     try {
-      yield* mergeByTime(listing.trails.map(trail), newestFirst);
+      yield* mergeOrdered(listing.trails.map(trail), inOrder);
     } finally {
       noteChain();
     }
@@ -214,42 +217,5 @@ export class AccessLogSource implements Source {
     } catch (err) {
       return { ok: false, message: `cannot read ${this.config.path}: ${(err as Error).message}`, checkedAt };
     }
-  }
-}
-
-function timeOf(line: string): number | undefined {
-  try {
-    const t = Date.parse((JSON.parse(line) as { time?: string }).time ?? '');
-    return Number.isNaN(t) ? undefined : t;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Ordered event streams merged into one in the same order (ties by id); each stream is read only as far as needed. */
-async function* mergeByTime(streams: AsyncGenerator<AuditEvent>[], newestFirst: boolean): AsyncGenerator<AuditEvent> {
-  if (streams.length === 1) {
-    yield* streams[0];
-    return;
-  }
-  const heads = await Promise.all(streams.map((s) => s.next()));
-  const before = (a: AuditEvent, b: AuditEvent) => {
-    const d = a.time.getTime() - b.time.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-    return newestFirst ? d > 0 : d < 0;
-  };
-  try {
-    for (;;) {
-      let pick = -1;
-      for (let i = 0; i < heads.length; i++) {
-        const h = heads[i];
-        if (h.done) continue;
-        if (pick < 0 || before(h.value, heads[pick].value as AuditEvent)) pick = i;
-      }
-      if (pick < 0) return;
-      yield heads[pick].value as AuditEvent;
-      heads[pick] = await streams[pick].next();
-    }
-  } finally {
-    await Promise.all(streams.map((s) => s.return(undefined)));
   }
 }

@@ -73,3 +73,13 @@ export function lastLine(file: string): { line: string; partial: boolean } | und
     fs.closeSync(fd);
   }
 }
+
+/** The `time` of an access-log line (epoch ms), undefined when the line has none that parses. */
+export function timeOfLine(line: string): number | undefined {
+  try {
+    const t = Date.parse((JSON.parse(line) as { time?: unknown }).time as string);
+    return Number.isNaN(t) ? undefined : t;
+  } catch {
+    return undefined;
+  }
+}

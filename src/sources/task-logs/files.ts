@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { newSourceStats, type LogLine, type PodRef, type TaskLogSource, type TaskLogStats } from '../../domain';
+import { mergeOrdered } from '../../lib/merge';
 import { readLines } from '../shared/files';
 import { CriJoiner, parseCriLine, type CriRecord } from './cri';
 
@@ -109,29 +110,10 @@ export class CriFilesSource implements TaskLogSource {
       if (found.length === 0) stats.notes.push(`${this.id}: no log files for pod ${pod.namespace}/${pod.name} under ${this.config.path} (the node that ran it is not collected here, or its logs were removed)`);
       containers = containers.concat(found);
     }
-    yield* mergeLines(
+    yield* mergeOrdered(
       containers.map((c) => this.container(c, stats, signal)),
       compareLines,
     );
   }
 }
 
-/** Ordered streams merged in one order; each read only as far as needed. */
-export async function* mergeLines(streams: AsyncGenerator<LogLine>[], compare: (a: LogLine, b: LogLine) => number): AsyncGenerator<LogLine> {
-  const heads = await Promise.all(streams.map((s) => s.next()));
-  try {
-    for (;;) {
-      let pick = -1;
-      for (let i = 0; i < heads.length; i++) {
-        const h = heads[i];
-        if (h.done) continue;
-        if (pick < 0 || compare(h.value, heads[pick].value as LogLine) < 0) pick = i;
-      }
-      if (pick < 0) return;
-      yield heads[pick].value as LogLine;
-      heads[pick] = await streams[pick].next();
-    }
-  } finally {
-    await Promise.all(streams.map((s) => s.return(undefined)));
-  }
-}

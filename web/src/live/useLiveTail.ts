@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { authHeaders } from '../auth/session';
 import type { EventFilterInput, EventRowFragment } from '../generated/graphql';
 import type { EventEdge } from '../timeline/pages';
+import { filterParams } from '../search/ExportButtons';
 import { readEvents } from './sse';
 
 /** One source's follow status, as GET /tail sends it (`event: status`). */
@@ -40,15 +41,7 @@ interface TailRecord {
 
 /** The /tail parameters of a search: the same filter as the list (`since`: from where the list's window ends). */
 export function tailHref(filter: EventFilterInput, sinceMs: number): string {
-  const params = new URLSearchParams();
-  for (const v of filter.identity ?? []) params.append('identity', v);
-  for (const v of filter.sourceIp ?? []) params.append('sourceIp', v);
-  for (const v of filter.action ?? []) params.append('action', v);
-  for (const v of filter.runId ?? []) params.append('runId', v);
-  for (const v of filter.outcome ?? []) params.append('outcome', v);
-  for (const v of filter.sources ?? []) params.append('source', v);
-  for (const v of filter.kinds ?? []) params.append('kind', v);
-  if (filter.resource) params.set('resource', filter.resource);
+  const params = filterParams(filter);
   if (sinceMs > 0) params.set('since', `PT${Math.ceil(sinceMs / 1000)}S`);
   return `/tail?${params.toString()}`;
 }

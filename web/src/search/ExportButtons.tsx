@@ -11,9 +11,8 @@ const FORMATS: { format: ExportFormat; label: string; ext: string }[] = [
   { format: 'ocsf', label: 'OCSF', ext: 'ocsf.json' },
 ];
 
-/** `GET /export` for the search on screen: the same absolute window, filter and order as the list. */
-export function exportHref(format: ExportFormat, window: { from: string; to: string }, filter: EventFilterInput, order: SortOrder): string {
-  const params = new URLSearchParams({ format, from: window.from, to: window.to, order });
+/** A search's filter as the parameters of the plain-HTTP routes (`/export`, `/tail`: docs/export.md). */
+export function filterParams(filter: EventFilterInput, params = new URLSearchParams()): URLSearchParams {
   for (const v of filter.identity ?? []) params.append('identity', v);
   for (const v of filter.sourceIp ?? []) params.append('sourceIp', v);
   for (const v of filter.action ?? []) params.append('action', v);
@@ -22,7 +21,12 @@ export function exportHref(format: ExportFormat, window: { from: string; to: str
   for (const v of filter.sources ?? []) params.append('source', v);
   for (const v of filter.kinds ?? []) params.append('kind', v);
   if (filter.resource) params.set('resource', filter.resource);
-  return `/export?${params.toString()}`;
+  return params;
+}
+
+/** `GET /export` for the search on screen: the same absolute window, filter and order as the list. */
+export function exportHref(format: ExportFormat, window: { from: string; to: string }, filter: EventFilterInput, order: SortOrder): string {
+  return `/export?${filterParams(filter, new URLSearchParams({ format, from: window.from, to: window.to, order })).toString()}`;
 }
 
 /**
