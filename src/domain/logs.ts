@@ -30,6 +30,8 @@ export interface PodRef {
 /** What one task log source did for one read: files read, lines, what was malformed, redacted. */
 export interface TaskLogStats {
   files: number;
+  /** files read only up to damage (a truncated or corrupt gzip rotation): what decoded before it is returned */
+  filesDamaged: number;
   malformed: number;
   malformedSamples: string[];
   /** secrets replaced by a marker in the lines returned */
@@ -48,5 +50,5 @@ export interface TaskLogSource {
 }
 
 export function newTaskLogStats(): TaskLogStats {
-  return { files: 0, malformed: 0, malformedSamples: [], redactions: 0, notes: [] };
+  return { files: 0, filesDamaged: 0, malformed: 0, malformedSamples: [], redactions: 0, notes: [] };
 }

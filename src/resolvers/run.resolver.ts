@@ -157,6 +157,7 @@ export class RunResolver {
       pageInfo: { hasNextPage: page.hasNextPage, startCursor: undefined, endCursor: page.endCursor },
       pods: pods.map((p) => `${p.namespace}/${p.name}`),
       files: page.stats.files,
+      filesDamaged: page.stats.filesDamaged,
       redactions: page.stats.redactions,
       malformed: page.stats.malformed,
       notes: page.stats.notes,

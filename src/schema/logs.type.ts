@@ -49,6 +49,9 @@ export class RunLogsObject {
   @Field(() => Int, { description: 'log files read' })
   files!: number;
 
+  @Field(() => Int, { description: 'files read only up to damage (a truncated or corrupt gzip rotation; `notes` names them): the lines after the damage are missing' })
+  filesDamaged!: number;
+
   @Field(() => Int, { description: 'secrets replaced by a `[redacted: …]` marker in the lines of this page' })
   redactions!: number;
 

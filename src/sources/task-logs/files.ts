@@ -81,8 +81,9 @@ export class CriFilesSource implements TaskLogSource {
     for (const file of c.files) {
       const rel = path.relative(this.config.path, file);
       stats.files += 1;
-      // the shared reader gunzips by content and counts damage; its stats are an archive's, not kept here
-      for await (const { line: text, lineNo } of readLines(file, rel, newSourceStats(), signal)) {
+      // the shared reader gunzips by content and records damage in an archive's stats: what it says is kept here
+      const read = newSourceStats();
+      for await (const { line: text, lineNo } of readLines(file, rel, read, signal)) {
         if (text === '') continue;
         const r = parseCriLine(text);
         if (typeof r === 'string') {
@@ -92,6 +93,10 @@ export class CriFilesSource implements TaskLogSource {
         }
         const whole = joiner.push(r);
         if (whole) yield line(whole);
+      }
+      if (read.partitionsDamaged > 0) {
+        stats.filesDamaged += 1;
+        stats.notes.push(`${this.id}: ${read.damagedSamples.join('; ')}: read up to the damage, the lines after it are not in this answer`);
       }
     }
     for (const r of joiner.rest()) yield line(r);

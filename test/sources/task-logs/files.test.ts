@@ -54,6 +54,23 @@ describe('CRI log records', () => {
 });
 
 describe('task logs from the kubelet files (taskLogs: type files)', () => {
+  it('a gzipped rotation cut short is read up to the damage, counted and named, never silently shorter', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pod-logs-'));
+    roots.push(root);
+    const dir = path.join(root, 'ml_cut-0_3333', 'main');
+    fs.mkdirSync(dir, { recursive: true });
+    const whole = Array.from({ length: 2000 }, (_, i) => `2026-03-14T09:10:${String(i % 60).padStart(2, '0')}.${String(i).padStart(6, '0')}Z stdout F line ${i} ${'x'.repeat(40)}`).join('\n');
+    const gz = zlib.gzipSync(`${whole}\n`);
+    fs.writeFileSync(path.join(dir, '0.log.20260314-091100.gz'), gz.subarray(0, Math.floor(gz.length / 2)));
+    fs.writeFileSync(path.join(dir, '0.log'), '2026-03-14T09:12:00Z stdout F after the rotation\n');
+    const { lines, stats } = await read(root, [{ namespace: 'ml', name: 'cut-0' }]);
+    expect(stats.filesDamaged).toBe(1);
+    expect(stats.notes.join(' ')).toMatch(/0\.log\.20260314-091100\.gz.*read up to the damage/);
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.length).toBeLessThan(2001);
+    expect(lines.some((l) => l.text === 'after the rotation')).toBe(true);
+  });
+
   it("merges every container, restart and rotation of the asked pods in time order, joins partial lines, counts what is not a record, and names pods it has nothing for", async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pod-logs-'));
     roots.push(root);

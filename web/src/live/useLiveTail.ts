@@ -17,8 +17,10 @@ export interface FollowStatus {
 }
 
 export interface LiveTail {
-  /** events that arrived since the tail started, newest first */
+  /** events that arrived since the tail started, newest first (at most MAX_LIVE of them: see `received`) */
   edges: EventEdge[];
+  /** how many events arrived in all: more than `edges` holds once the page keeps only the newest MAX_LIVE */
+  received: number;
   sources: FollowStatus[];
   /** connecting, following, or reconnecting after a lost connection (with why) */
   state: 'off' | 'connecting' | 'following' | 'reconnecting';
@@ -46,7 +48,7 @@ export function tailHref(filter: EventFilterInput, sinceMs: number): string {
   return `/tail?${params.toString()}`;
 }
 
-const MAX_LIVE = 10_000;
+export const MAX_LIVE = 10_000;
 const RETRY_MS = 2_000;
 
 /**
@@ -55,18 +57,18 @@ const RETRY_MS = 2_000;
  * message's token (`after`), so nothing is lost or repeated. `from` is where the tail starts (the list's window end).
  */
 export function useLiveTail(enabled: boolean, filter: EventFilterInput, from: string, kindOf: (source: string) => { type: string; kind: string }): LiveTail {
-  const [live, setLive] = useState<LiveTail>({ edges: [], sources: [], state: 'off' });
+  const [live, setLive] = useState<LiveTail>({ edges: [], received: 0, sources: [], state: 'off' });
   const key = JSON.stringify({ filter, from });
   const kinds = useRef(kindOf);
   kinds.current = kindOf;
   useEffect(() => {
     if (!enabled) {
-      setLive({ edges: [], sources: [], state: 'off' });
+      setLive({ edges: [], received: 0, sources: [], state: 'off' });
       return;
     }
     const stop = new AbortController();
     let token: string | undefined;
-    setLive({ edges: [], sources: [], state: 'connecting' });
+    setLive({ edges: [], received: 0, sources: [], state: 'connecting' });
     const run = async () => {
       while (!stop.signal.aborted) {
         try {
@@ -97,7 +99,7 @@ export function useLiveTail(enabled: boolean, filter: EventFilterInput, from: st
                   runId: r.runId ?? null,
                 },
               };
-              setLive((l) => ({ ...l, state: 'following', edges: [edge, ...l.edges].slice(0, MAX_LIVE) }));
+              setLive((l) => ({ ...l, state: 'following', received: l.received + 1, edges: [edge, ...l.edges].slice(0, MAX_LIVE) }));
             }
           }
           if (stop.signal.aborted) return;

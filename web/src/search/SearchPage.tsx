@@ -141,7 +141,7 @@ function LiveStatus({ live }: { live: LiveTail }) {
         ? 'connecting…'
         : live.state === 'reconnecting'
           ? `connection lost (${live.error ?? 'no reason given'}), resuming where it stopped…`
-          : `following ${live.sources.length} source${live.sources.length === 1 ? '' : 's'}: ${live.edges.length} new event${live.edges.length === 1 ? '' : 's'}; each source's events show once its delivery lag has passed (${live.sources.map((s) => `${s.source} ${Math.round(s.lagMs / 1000)} s`).join(', ')})`}
+          : `following ${live.sources.length} source${live.sources.length === 1 ? '' : 's'}: ${live.received} new event${live.received === 1 ? '' : 's'}${live.received > live.edges.length ? ` (the list keeps the newest ${live.edges.length}; Export has them all)` : ''}; each source's events show once its delivery lag has passed (${live.sources.map((s) => `${s.source} ${Math.round(s.lagMs / 1000)} s`).join(', ')})`}
       {retrying.map((s) => (
         <div key={s.source}>
           {s.source} RETRYING: {s.message}
