@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=8
 'use strict';
 /*
  * The `auditgraph` command (package.json `bin`). It runs the compiled CLI in dist/; on a fresh clone, or when a

@@ -3,7 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { parseIdentityConfig } from '../correlation/identity-config';
 import type { Source, SourceDeps, SourceMode } from '../domain';
 import { COMMON_SOURCE_KEYS } from '../sources/definition';
-import { definitionOf, SOURCE_DEFINITIONS } from '../sources/registry';
+import { definitionOf, SOURCE_TYPES } from '../sources/registry';
 import { parseAccessLogConfig, type AccessLogConfig } from './access-log';
 import { parseAuthConfig } from './auth';
 import type { AppConfig } from './config';
@@ -28,7 +28,7 @@ export function buildSources(entries: ConfigNode[], deps: SourceDeps): Source[] 
     seen.add(id);
     const type = node.string('type');
     const def = definitionOf(type);
-    if (!def) throw new ConfigError(node.key('type'), `unknown source type ${JSON.stringify(type)}; expected one of ${SOURCE_DEFINITIONS.map((d) => d.type).join(', ')}`);
+    if (!def) throw new ConfigError(node.key('type'), `unknown source type ${JSON.stringify(type)}; expected one of ${SOURCE_TYPES.join(', ')}`);
     const mode = node.oneOf<SourceMode>('mode', def.modes, def.modes[0]);
     return def.create(node, { id, mode }, deps);
   });

@@ -3,7 +3,7 @@ import type { IdentityConfig } from '../../identity-config';
 import { isEmail, serviceAccountParts } from '../alias';
 import { Strength, type Link } from '../links';
 import { GKE_ANNOTATION, IRSA_ANNOTATION, ServiceAccountDirectory, type ServiceAccountRecord } from './kubernetes';
-import { OktaUserDirectory, type OktaUserRecord } from './okta';
+import type { OktaUserDirectory, OktaUserRecord } from './okta';
 
 /** The lookup clients of one configuration: made once per process (they hold connections and rate limits). */
 export class IdentityLookups {
@@ -11,7 +11,8 @@ export class IdentityLookups {
   readonly clusters: ServiceAccountDirectory[];
 
   private constructor(config: IdentityConfig) {
-    if (config.lookups.okta) this.okta = new OktaUserDirectory(config.lookups.okta);
+    // the Okta SDK (about 90 MB once loaded) only when an Okta lookup is configured
+    if (config.lookups.okta) this.okta = new (require('./okta') as typeof import('./okta')).OktaUserDirectory(config.lookups.okta);
     this.clusters = config.lookups.kubernetes.map((k) => new ServiceAccountDirectory(k));
   }
 
@@ -134,4 +135,5 @@ export function serviceAccountLinks(account: string, sa: ServiceAccountRecord): 
   return links;
 }
 
-export { OktaUserDirectory, ServiceAccountDirectory };
+export type { OktaUserDirectory };
+export { ServiceAccountDirectory };
