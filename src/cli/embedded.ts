@@ -20,6 +20,7 @@ import { SortOrder } from '../domain';
 import type { Client, ExportProgressInfo, ExportResult } from './client';
 import { CliError, EXIT } from './errors';
 import { Redactor } from '../sources/shared/redaction';
+import { DEFAULT_PAGE_CACHE, PageCache } from '../query/page-cache';
 
 /** A local error as the CLI shows it: a bad parameter is a usage error, like the server's 400. */
 function asCliError(err: unknown): unknown {
@@ -57,6 +58,7 @@ export class EmbeddedClient implements Client {
       cursorSecret: config.query.cursorSecrets,
       expandIdentity: (values) => expandIdentities(values, config.identity),
       redactor: new Redactor(config.redaction),
+      pageCache: new PageCache({ ...DEFAULT_PAGE_CACHE, maxBytes: config.query.pageCacheBytes }),
     });
     return new EmbeddedClient(config, engine, await buildAuditgraphSchema());
   }

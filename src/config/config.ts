@@ -78,6 +78,8 @@ export interface QueryConfig {
   sourceTimeoutMs: number;
   /** false when the secret was made up at start-up: cursors then die with the process */
   cursorSecretConfigured: boolean;
+  /** what the upstream page cache may hold, in bytes (0: none) */
+  pageCacheBytes: number;
 }
 
 /** The validated configuration the server runs with. */

@@ -14,6 +14,7 @@ import { parseMetricsConfig, parseTracingConfig } from './telemetry';
 import { parseRedactionConfig } from './redaction';
 import { parseTaskLogs } from './task-logs';
 import { parseLimitsConfig, parseLoggingConfig, parseServerConfig } from './server';
+import { DEFAULT_PAGE_CACHE } from '../query/page-cache';
 
 const TOP_KEYS = ['sources', 'identity', 'server', 'limits', 'logging', 'metrics', 'tracing', 'query', 'auth', 'accessLog', 'redaction', 'taskLogs'] as const;
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
@@ -45,7 +46,7 @@ export function configFromDocument(doc: unknown, origin: string, deps: SourceDep
   const sources = buildSources(entries, deps);
 
   const query = root.child('query');
-  query?.allowOnly(['deadlineMs', 'sourceTimeoutMs', 'cursorSecretEnv', 'cursorSecretFile', 'cursorSecrets']);
+  query?.allowOnly(['deadlineMs', 'sourceTimeoutMs', 'cursorSecretEnv', 'cursorSecretFile', 'cursorSecrets', 'pageCacheBytes']);
   const cursor = parseCursorSecrets(query, env);
   const deadlineMs = query?.number('deadlineMs', 30_000, { min: 100, max: 600_000, integer: true }) ?? 30_000;
   // a source's budget must leave the page time to go on without it
@@ -66,6 +67,7 @@ export function configFromDocument(doc: unknown, origin: string, deps: SourceDep
       sourceTimeoutMs,
       cursorSecrets: cursor.secrets,
       cursorSecretConfigured: cursor.configured,
+      pageCacheBytes: query?.number('pageCacheBytes', DEFAULT_PAGE_CACHE.maxBytes, { min: 0, max: 16 * 1024 ** 3, integer: true }) ?? DEFAULT_PAGE_CACHE.maxBytes,
     },
     identity: parseIdentityConfig(root.value.identity, { sources: entries }),
     auth: parseAuthConfig(root.child('auth'), sources),

@@ -63,6 +63,12 @@ export interface SourceQuery {
   filter: PushedFilter;
   /** how many events the caller expects to need; sources size their upstream pages from it */
   pageSizeHint: number;
+  /**
+   * The filter the engine checks on every event of this query (pushed or not). An archive may skip a record that
+   * provably cannot satisfy it without parsing it (src/sources/shared/prefilter.ts), counting it as scanned and
+   * as `prefiltered`; it must never skip one that could.
+   */
+  prefilter?: PushedFilter;
 }
 
 /** Counters a source updates while it runs; the engine reports them in `SourceStatus`. */
@@ -71,6 +77,11 @@ export interface SourceStats {
   requests: number;
   /** raw records read, before any filtering */
   scanned: number;
+  /**
+   * archives: records of `scanned` skipped unparsed, their text holding none of the filter's values (they cannot
+   * match; see `SourceQuery.prefilter`)
+   */
+  prefiltered: number;
   /** records that could not be parsed or normalized: counted, never silently dropped */
   malformed: number;
   /** the first few malformed records' reasons, with where they were */
@@ -81,6 +92,8 @@ export interface SourceStats {
   partitionsPruned: number;
   /** times the upstream throttled us and we waited */
   throttled: number;
+  /** upstream pages served from the page cache instead of a request (not counted in `requests`) */
+  cacheHits: number;
   /**
    * Records a source merged itself before the engine saw them (the engine merges the rest, see src/query/dedup.ts):
    * identical copies, and records sharing an id with a different one (Kubernetes stage lines of one auditID whose
@@ -111,12 +124,14 @@ export function newSourceStats(): SourceStats {
   return {
     requests: 0,
     scanned: 0,
+    prefiltered: 0,
     malformed: 0,
     malformedSamples: [],
     bytesRead: 0,
     partitionsRead: 0,
     partitionsPruned: 0,
     throttled: 0,
+    cacheHits: 0,
     duplicates: 0,
     idConflicts: 0,
     partitionsIgnored: 0,
@@ -149,9 +164,14 @@ export function recordIgnored(stats: SourceStats, where: string, reason: string)
 const PLAUSIBLE_FROM = Date.UTC(2000, 0, 1);
 const DAY_MS = 86_400_000;
 
+/** Whether a record's time is one a sane query's window can cover (from 2000 to tomorrow). */
+export function isPlausibleTime(timeMs: number, now = Date.now()): boolean {
+  return timeMs >= PLAUSIBLE_FROM && timeMs <= now + DAY_MS;
+}
+
 /** Counts a record whose time no window of a sane query covers, so that it is not invisible. True when it is implausible. */
 export function checkPlausibleTime(stats: SourceStats, timeMs: number, where: string, now = Date.now()): boolean {
-  if (timeMs >= PLAUSIBLE_FROM && timeMs <= now + DAY_MS) return false;
+  if (isPlausibleTime(timeMs, now)) return false;
   stats.implausibleTimes += 1;
   if (stats.implausibleSamples.length < MAX_MALFORMED_SAMPLES) stats.implausibleSamples.push(`${where}: ${Number.isFinite(timeMs) ? new Date(timeMs).toISOString() : String(timeMs)}`);
   return true;
@@ -176,9 +196,30 @@ export function recordUnreadable(stats: SourceStats, where: string, reason: stri
   if (stats.unreadableSamples.length < MAX_MALFORMED_SAMPLES) stats.unreadableSamples.push(`${where}: ${reason}`);
 }
 
+/** What a page cache gave for one upstream request: the page, and whether it was served without a request. */
+export interface UpstreamPageLoad<T> {
+  value: T;
+  hit: boolean;
+}
+
+/**
+ * Upstream pages by the exact request that fetched them (src/query/page-cache.ts): `fetch` runs only when the
+ * page is not held; a settled window's pages are kept until room is needed, an open window's for seconds.
+ */
+export interface UpstreamPageCache {
+  load<T>(key: string, settled: boolean, signal: AbortSignal, fetch: () => Promise<T>): Promise<UpstreamPageLoad<T>>;
+}
+
 export interface SourceCallContext {
   signal: AbortSignal;
   stats: SourceStats;
+  /** where a live source's upstream pages may be served from again (the engine's; absent: every request is sent) */
+  cache?: UpstreamPageCache;
+  /**
+   * the window asked has settled: its end is older than the source's delivery lag (src/query/follow-lag.ts), so its
+   * upstream pages cannot change and may be cached for as long as there is room
+   */
+  settled?: boolean;
   /**
    * How much longer the caller waits for the source's next event (the engine's per-source budget, within the page's
    * deadline); undefined: no limit but the signal. A wait the upstream asks for that does not fit (a throttling

@@ -53,6 +53,10 @@ export interface SourceStatus {
   partitionsDamaged: number;
   /** archives: files and folders that could not be read at all (see state PARTIAL) */
   partitionsUnreadable: number;
+  /** live sources: upstream pages served from the page cache instead of a request (not in `requests`) */
+  cacheHits: number;
+  /** archives: records of eventsScanned skipped unparsed because their text holds none of the filter's values */
+  prefiltered: number;
   /** records whose `raw` was larger than the source's `maxRawBytes` and was cut, with a marker */
   rawTruncated: number;
   /**

@@ -63,6 +63,8 @@ export function statusRecord(s: SourceStatus): Json {
     partitionsUnreadable: s.partitionsUnreadable,
     duplicates: s.duplicates,
     idConflicts: s.idConflicts,
+    cacheHits: s.cacheHits,
+    prefiltered: s.prefiltered,
     rawTruncated: s.rawTruncated,
     redactions: s.redactions,
     durationMs: s.durationMs,

@@ -8,9 +8,11 @@ import {
   type JsonValue,
   type EventFilter,
   type Source,
+  type SourceCallContext,
   type SourceQuery,
   type SourceStatus,
   type TimeWindow,
+  type UpstreamPageCache,
 } from '../domain';
 import type { QueryBudget } from './budget';
 import { compareKeys, CursorCodec, queryDigest, type CursorState, type EventKey, type SourcePosition } from './cursor';
@@ -18,7 +20,9 @@ import type { IdConflict } from './dedup';
 import { Heap } from '../lib/heap';
 import type { Redactor } from '../sources/shared/redaction';
 import { observeSourcePage, SourceTrace } from './telemetry';
-import { planSource, selectSources, type IdentitySearch, type SourcePlan } from './planner';
+import { localFilter, planSource, selectSources, type IdentitySearch, type SourcePlan } from './planner';
+import { followPolicy } from './follow-lag';
+import { ScanLink, ScanParking } from './resume';
 import { orderedMatches, SourceRun, type EventMatcher, type Matched } from './run';
 import { resolveWindow, type TimeWindowRequest } from './window';
 
@@ -120,6 +124,10 @@ export interface EngineOptions {
   expandIdentity?: (values: string[]) => string[];
   /** redacts the raw records (and malformed samples) of what a page or stream returns (`redaction:` in the config) */
   redactor?: Redactor;
+  /** where a page leaves its sources' reads suspended for the next page of its cursor (src/query/resume.ts) */
+  parking?: ScanParking;
+  /** where live sources' upstream pages are served again from (src/query/page-cache.ts); none: every request is sent */
+  pageCache?: UpstreamPageCache;
 }
 
 /** pages in a row on which a source may time out before the cursor's later pages leave it out */
@@ -152,11 +160,15 @@ export class QueryEngine {
   readonly sourceTimeoutMs: number;
   private readonly now: () => Date;
   private readonly expandIdentity: (values: string[]) => string[];
+  /** reads suspended at the end of a page, for the next page of the same cursor; shared by every view */
+  readonly parking: ScanParking;
 
   constructor(
     readonly sources: readonly Source[],
     private readonly opts: EngineOptions,
   ) {
+    this.parking = opts.parking ?? new ScanParking();
+    this.opts = { ...opts, parking: this.parking };
     this.cursors = new CursorCodec(opts.cursorSecret);
     this.deadlineMs = opts.deadlineMs ?? 30_000;
     // a source's budget must leave the page time to go on without it
@@ -174,6 +186,21 @@ export class QueryEngine {
     const sameSecrets = secrets(cursorSecret).join('\u0000') === secrets(this.opts.cursorSecret).join('\u0000');
     if (!expandIdentity && sameSecrets && sources.length === this.sources.length && sources.every((s, i) => s === this.sources[i])) return this;
     return new QueryEngine(sources, { ...this.opts, cursorSecret, ...(expandIdentity ? { expandIdentity } : {}) });
+  }
+
+  /** Whether a source's window has settled: its end is older than the source's delivery lag, so it cannot change. */
+  settled(plan: SourcePlan): boolean {
+    return plan.window !== null && plan.window.to.getTime() + followPolicy(plan.source).lagMs < this.now().getTime();
+  }
+
+  /** The page cache a source's calls may be served from, and whether its window has settled. */
+  cacheFor(plan: SourcePlan): Pick<SourceCallContext, 'cache' | 'settled'> {
+    return this.opts.pageCache ? { cache: this.opts.pageCache, settled: this.settled(plan) } : {};
+  }
+
+  /** Ends the reads suspended for later pages (server shutdown). */
+  close(): void {
+    this.parking.close();
   }
 
   /** What redacts the records a request returns: none for the engine's own reads (`redact: false`). */
@@ -279,6 +306,12 @@ export class QueryEngine {
       return run;
     });
     const heap = new Heap<{ item: Matched; run: SourceRun }>((a, b) => compareKeys(a.item.key, b.item.key, order) < 0);
+    const links = new Map<SourceRun, ScanLink>();
+    // a read suspended where the previous page of this cursor ended (plain paging of a closed window only: a
+    // timeline's matcher and a discovery's budget are the request's own, and an open window may still grow)
+    const resumable = !req.match && !req.budget && req.redact !== false;
+    const parkKey = (cursorText: string, run: SourceRun) => `${ScanParking.key(cursorText, run.id)}\u0000${JSON.stringify(filter)}`;
+    const closed = (run: SourceRun) => this.settled(run.plan);
 
     /** Waits for one source's next event, at most its budget; what came is pushed on the heap. */
     const advance = async (run: SourceRun): Promise<'over' | undefined> => {
@@ -300,6 +333,7 @@ export class QueryEngine {
         case 'item':
           heap.push({ item: step.item, run });
           run.head = step.item.key;
+          run.headItem = step.item;
           return undefined;
         case 'done':
           run.done = true;
@@ -339,6 +373,7 @@ export class QueryEngine {
         filter: run.plan.pushed,
         // the page, one more to know whether there is a next page, one more to close a group of ties
         pageSizeHint: Math.min(first + 2, source.capabilities.pageSize.max),
+        prefilter: localFilter(filter, run.plan.localFields),
       };
       run.asked = q.window;
       if (q.window.from.getTime() >= q.window.to.getTime()) {
@@ -346,9 +381,23 @@ export class QueryEngine {
         run.finish();
         continue;
       }
-      const ctx = { signal: AbortSignal.any([run.controller.signal, pageOver.signal]), stats: run.stats, remainingMs: run.remainingMs };
-      run.iterator = orderedMatches(run, q, ctx, filter, run.position, req.match)[Symbol.asyncIterator]();
       run.trace = new SourceTrace(run.plan, q);
+      const parked = resumable && req.after && !behindOf(run) ? this.parking.take(parkKey(req.after, run)) : undefined;
+      if (parked) {
+        run.continueRead(parked.link.stats);
+        parked.link.bind(run, pageOver.signal);
+        links.set(run, parked.link);
+        run.iterator = parked.iterator;
+        heap.push({ item: parked.head, run });
+        run.head = parked.head.key;
+        run.headItem = parked.head;
+        continue;
+      }
+      const link = new ScanLink(run, run.stats);
+      link.bind(run, pageOver.signal);
+      links.set(run, link);
+      const ctx: SourceCallContext = { signal: link.signal, stats: run.stats, remainingMs: link.remainingMs, ...this.cacheFor(run.plan) };
+      run.iterator = orderedMatches(link, q, ctx, filter, run.position, req.match)[Symbol.asyncIterator]();
     }
 
     const edges: EventEdge[] = [];
@@ -359,8 +408,9 @@ export class QueryEngine {
     // it is further (a page that starts with a source catching up returns older events first)
     const keyAfter = (reached: EventKey | undefined) => (reached && (!cursor?.key || compareKeys(reached, cursor.key, order) > 0) ? reached : cursor?.key);
     const stateAt = (reached: EventKey | undefined, final: boolean): CursorState => this.stateAt(runs, reached, keyAfter(reached), window, digest, order, final);
+    const suspended: SourceRun[] = [];
     try {
-      ended = (await Promise.all(runs.map(advance))).includes('over');
+      ended = (await Promise.all(runs.filter((r) => !r.continued).map(advance))).includes('over');
       while (!ended && heap.size > 0) {
         if (edges.length === first) {
           hasNextPage = true;
@@ -368,10 +418,13 @@ export class QueryEngine {
         }
         const top = heap.pop()!;
         top.run.head = undefined;
+        top.run.headItem = undefined;
         top.run.returnedOne(top.item);
         const { event, evidence, duplicates, conflict, key } = top.item;
         if (!lastKey || compareKeys(key, lastKey, order) > 0) lastKey = key;
-        edges.push({ event: top.run.out(event), evidence, duplicates, ...(conflict ? { idConflict: conflict } : {}), cursor: this.cursors.encode(stateAt(lastKey, false)) });
+        const edge = new PageEdge(top.run.out(event), evidence, duplicates, stateAt(lastKey, false), this.cursors);
+        if (conflict) edge.idConflict = conflict;
+        edges.push(edge);
         ended = (await advance(top.run)) === 'over';
       }
       // ended by the deadline: whatever a source still holds is for the next page
@@ -381,12 +434,32 @@ export class QueryEngine {
       signal?.removeEventListener('abort', onClientAbort);
       for (const run of runs) {
         run.finish();
+        // a full page leaves each source with its next event in the merge and its stream idle: kept for the next page
+        const keep = resumable && hasNextPage && !ended && run.active && run.headItem !== undefined && closed(run);
+        if (keep) {
+          links.get(run)!.release();
+          suspended.push(run);
+        }
         if (!run.controller.signal.aborted) run.controller.abort(new Error('page complete'));
-        void run.iterator?.return?.(undefined)?.catch(() => undefined);
+        if (!keep) void run.iterator?.return?.(undefined)?.catch(() => undefined);
       }
     }
 
     const end = stateAt(lastKey, true);
+    // a source cut from this page can be asked again through the cursor; an archive that could not read some of
+    // its files (unreadable, or damaged and read up to the damage) cannot, but its answer is short all the same
+    const retryable = runs.some((r) => r.miss) || Object.keys(end.behind ?? {}).length > 0;
+    const endCursor = edges.length > 0 || hasNextPage || retryable ? this.cursors.encode(end) : undefined;
+    for (const run of suspended) {
+      const link = links.get(run)!;
+      const scan = { iterator: run.iterator!, head: run.headItem!, link };
+      // a source the cursor records as behind starts from its own position next page, not where its stream stands
+      if (endCursor && !end.behind?.[run.id]) this.parking.park(parkKey(endCursor, run), scan);
+      else {
+        link.controller.abort(new Error('page complete'));
+        void scan.iterator.return?.(undefined)?.catch(() => undefined);
+      }
+    }
     const statuses = runs.map((r) => r.status());
     req.budget?.observe(statuses);
     runs.forEach((r, i) => r.trace && observeSourcePage(statuses[i], r.trace));
@@ -398,9 +471,6 @@ export class QueryEngine {
         { sources: statuses },
       );
     }
-    // a source cut from this page can be asked again through the cursor; an archive that could not read some of
-    // its files (unreadable, or damaged and read up to the damage) cannot, but its answer is short all the same
-    const retryable = runs.some((r) => r.miss) || Object.keys(end.behind ?? {}).length > 0;
     const lost = statuses.some((s) => s.state === SourceState.PARTIAL || s.partitionsDamaged > 0);
     const complete = !retryable && !lost;
     return {
@@ -408,7 +478,7 @@ export class QueryEngine {
       hasNextPage,
       complete,
       startCursor: edges[0]?.cursor,
-      endCursor: edges.length > 0 || hasNextPage || retryable ? this.cursors.encode(end) : undefined,
+      endCursor,
       window,
       order,
       statuses,
@@ -457,6 +527,31 @@ export class QueryEngine {
     }
     return { ...(key ? { key } : {}), window, digest, ...(Object.keys(behind).length > 0 ? { behind } : {}) };
   }
+}
+
+/**
+ * An edge of a page. Its cursor is signed when it is read: most callers read only the page's end cursor, and a
+ * signature per event is a tenth of a day's scan.
+ */
+class PageEdge implements EventEdge {
+  idConflict?: IdConflict;
+  private signed?: string;
+
+  constructor(
+    readonly event: AuditEvent,
+    readonly evidence: string[],
+    readonly duplicates: number,
+    private readonly state: CursorState,
+    private readonly codec: CursorCodec,
+  ) {}
+
+  get cursor(): string {
+    return (this.signed ??= this.codec.encode(this.state));
+  }
+}
+
+function behindOf(run: SourceRun): boolean {
+  return run.behind !== undefined;
 }
 
 /** The part of `window` that can still hold events after `key`: sources re-read from the key's millisecond. */

@@ -120,6 +120,13 @@ function describeValues(vs: string[]): string {
   return vs.length === 1 ? JSON.stringify(vs[0]) : `[${vs.map((v) => JSON.stringify(v)).join(', ')}]`;
 }
 
+/** The fields of `filter` the engine checks on a source's events (what a source may prefilter its records by). */
+export function localFilter(filter: EventFilter, fields: readonly EventFilterField[]): PushedFilter {
+  const out: Record<string, unknown> = {};
+  for (const f of fields) if (filter[f] !== undefined) out[f] = filter[f];
+  return out as PushedFilter;
+}
+
 /** The sources a filter selects; unknown ids are an error, not an empty answer. */
 export function selectSources(all: readonly Source[], filter: EventFilter): Source[] {
   const ids = filter.sources ?? [];

@@ -18,6 +18,7 @@ import type { SourcePlan } from './planner';
 import { reversedBySlices } from './reverse';
 import { stateFromStats, statsNotes } from './status';
 import type { Redactor } from '../sources/shared/redaction';
+import { continuedStats } from './resume';
 
 /** A further local test after the filter: the reasons an event belongs (the edge's evidence), or null to leave it out. */
 export type EventMatcher = (event: AuditEvent) => string[] | null;
@@ -47,7 +48,8 @@ const at = (key: EventKey | undefined) => (key ? new Date(key.time).toISOString(
  * silent past its budget), or left out.
  */
 export class SourceRun {
-  readonly stats: SourceStats = newSourceStats();
+  /** its source's counters; a page that continues a suspended read takes over that read's (see `continueRead`) */
+  stats: SourceStats = newSourceStats();
   readonly started = performance.now();
   /** aborts this source's upstream calls alone (a cut source must stop while the others go on) */
   readonly controller = new AbortController();
@@ -78,6 +80,10 @@ export class SourceRun {
   waitUntil?: number;
   /** its trace span, while it is being read */
   trace?: SourceTrace;
+  /** the event its stream produced last, while it waits in the merge (what a suspended read resumes with) */
+  headItem?: Matched;
+  /** set when this page continues the read an earlier page suspended (src/query/resume.ts) */
+  continued = false;
 
   constructor(
     readonly plan: SourcePlan,
@@ -99,6 +105,13 @@ export class SourceRun {
 
   /** Its next event is being waited for; the longest the engine still waits, for the source's own throttling decisions. */
   remainingMs = (): number => Math.max(0, (this.waitUntil ?? Date.now()) - Date.now());
+
+  /** Continues the read an earlier page of the cursor suspended: its counters, started again for this page. */
+  continueRead(stats: SourceStats): void {
+    continuedStats(stats);
+    this.stats = stats;
+    this.continued = true;
+  }
 
   /** Takes the source out of the rest of the page, aborting its upstream calls. */
   cut(miss: Miss): void {
@@ -214,6 +227,8 @@ export class SourceRun {
       partitionsIgnored: st.partitionsIgnored,
       partitionsDamaged: st.partitionsDamaged,
       partitionsUnreadable: st.partitionsUnreadable,
+      cacheHits: st.cacheHits,
+      prefiltered: st.prefiltered,
       rawTruncated: st.rawTruncated,
       redactions,
       durationMs: Math.round(((this.ended ?? performance.now()) - this.started) * 100) / 100,
@@ -225,17 +240,18 @@ export class SourceRun {
 
 /**
  * The source's events in `order`, each tie group (one millisecond) resolved into distinct records ordered by key
- * (so the merge order is total), after `after`, matching the local part of the filter.
+ * (so the merge order is total), after `after`, matching the local part of the filter. Matches are counted on
+ * `owner.run`: the page reading the stream now (a suspended stream changes pages, src/query/resume.ts).
  */
 export async function* orderedMatches(
-  run: SourceRun,
+  owner: { readonly run: SourceRun },
   q: SourceQuery,
   ctx: SourceCallContext,
   filter: EventFilter,
   after: EventKey | undefined,
   match: EventMatcher | undefined,
 ): AsyncGenerator<Matched> {
-  const { plan } = run;
+  const { plan } = owner.run;
   const upstream = plan.nativeOrder ? plan.source.events(q, ctx) : reversedBySlices(plan.source, q, ctx);
   let group: AuditEvent[] = [];
   let groupTime = Number.NaN;
@@ -246,7 +262,7 @@ export async function* orderedMatches(
       if (!matches(member.event, filter, plan.localFields)) continue;
       const evidence = match ? match(member.event) : NO_EVIDENCE;
       if (!evidence) continue;
-      run.matched += 1;
+      owner.run.matched += 1;
       yield { ...member, evidence };
     }
   }

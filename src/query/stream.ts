@@ -3,6 +3,7 @@ import { Heap } from '../lib/heap';
 import { compareKeys, type EventKey } from './cursor';
 import type { IdConflict } from './dedup';
 import { narrow, type EventsRequest, type QueryEngine } from './engine';
+import { localFilter } from './planner';
 import { orderedMatches, SourceRun, type Matched } from './run';
 
 export interface StreamRequest extends Omit<EventsRequest, 'first' | 'after'> {
@@ -60,7 +61,7 @@ export class EventStream implements AsyncIterable<StreamedEvent> {
   private readonly plans: ReturnType<QueryEngine['prepareStream']>;
 
   constructor(
-    engine: QueryEngine,
+    private readonly engine: QueryEngine,
     private readonly req: StreamRequest,
     private readonly signal?: AbortSignal,
   ) {
@@ -191,6 +192,7 @@ export class EventStream implements AsyncIterable<StreamedEvent> {
           order,
           filter: run.plan.pushed,
           pageSizeHint: run.plan.source.capabilities.pageSize.max,
+          prefilter: localFilter(filter, run.plan.localFields),
         };
         if (q.window.from.getTime() >= q.window.to.getTime()) {
           run.done = true;
@@ -199,7 +201,8 @@ export class EventStream implements AsyncIterable<StreamedEvent> {
         }
         const w = watch(run);
         run.asked = q.window;
-        run.iterator = orderedMatches(run, q, { signal: AbortSignal.any([run.controller.signal, w.controller.signal]), stats: run.stats }, filter, after, this.req.match)[Symbol.asyncIterator]();
+        const ctx = { signal: AbortSignal.any([run.controller.signal, w.controller.signal]), stats: run.stats, ...this.engine.cacheFor(run.plan) };
+        run.iterator = orderedMatches({ run }, q, ctx, filter, after, this.req.match)[Symbol.asyncIterator]();
       }
       await Promise.all(this.runs.map(advance));
       const queried = this.runs.filter((r) => r.plan.window);

@@ -13,7 +13,16 @@ import type { RequestContext } from './context';
 
 export function toConnection(page: EventsPage): EventConnectionObject {
   return {
-    edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: edge.event, evidence: edge.evidence, duplicates: edge.duplicates, idConflict: edge.idConflict })),
+    // the cursor is signed only if the query asks for it
+    edges: page.edges.map((edge) => ({
+      get cursor() {
+        return edge.cursor;
+      },
+      node: edge.event,
+      evidence: edge.evidence,
+      duplicates: edge.duplicates,
+      idConflict: edge.idConflict,
+    })),
     pageInfo: { hasNextPage: page.hasNextPage, startCursor: page.startCursor, endCursor: page.endCursor },
     complete: page.complete,
     window: page.window,

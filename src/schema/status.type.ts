@@ -66,6 +66,18 @@ export class SourceStatusObject implements StatusFields {
   @Field(() => Int, { description: 'archives: files and folders that could not be read at all (permissions, I/O errors, a link whose target is gone); the state is then PARTIAL' })
   partitionsUnreadable!: number;
 
+  @Field(() => Int, {
+    description:
+      'live sources: upstream pages served from the page cache instead of a request (not counted in `requests`). A window that has settled (its end older than the source\'s delivery lag) is served again without asking the upstream; an open window\'s pages are kept for seconds',
+  })
+  cacheHits!: number;
+
+  @Field(() => Int, {
+    description:
+      'archives: records of eventsScanned skipped without being parsed, because their text holds none of the strings the filter needs (an identity\'s aliases, the source IP, the run\'s execution name, compared without regard to case and after JSON escapes): they cannot match',
+  })
+  prefiltered!: number;
+
   @Field(() => Int, { description: 'records whose raw was larger than the source\'s maxRawBytes: returned, with raw cut and marked `truncated`' })
   rawTruncated!: number;
 

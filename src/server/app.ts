@@ -34,6 +34,7 @@ import { Redactor } from '../sources/shared/redaction';
 import { allowedOrigins, originVerdict, useCors } from './plugins/use-cors';
 import { useExplorer } from './plugins/use-explorer';
 import { attachSubscriptions } from './subscriptions';
+import { DEFAULT_PAGE_CACHE, PageCache } from '../query/page-cache';
 
 export { formatError } from './graphql/format-error';
 
@@ -79,6 +80,7 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
     cursorSecret: config.query.cursorSecrets,
     expandIdentity: (values) => expandIdentities(values, config.identity),
     redactor: new Redactor(config.redaction),
+    pageCache: new PageCache({ ...DEFAULT_PAGE_CACHE, maxBytes: config.query.pageCacheBytes }),
   });
   if (!config.redaction.enabled) notices.push('warning: redaction is off (redaction.enabled: false): raw records, Kubernetes Secret data and credential headers among them, go out as the sources returned them');
   const contexts = new RequestContexts(config, engine);
@@ -156,6 +158,7 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
       await pipeline.idle(1_000);
     }
     await subscriptions.close();
+    engine.close();
     server.closeAllConnections();
     await closed;
     for (const p of [...plugins].reverse()) await p.onClose?.();

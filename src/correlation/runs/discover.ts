@@ -69,6 +69,8 @@ function addStatus(into: Map<string, SourceStatus>, s: SourceStatus): void {
   had.partitionsIgnored += s.partitionsIgnored;
   had.partitionsDamaged += s.partitionsDamaged;
   had.partitionsUnreadable += s.partitionsUnreadable;
+  had.cacheHits += s.cacheHits;
+  had.prefiltered += s.prefiltered;
   had.rawTruncated += s.rawTruncated;
   had.redactions += s.redactions;
   had.durationMs = Math.round((had.durationMs + s.durationMs) * 100) / 100;

@@ -202,6 +202,8 @@ export async function listRuns(all: readonly FlyteSource[], req: RunsRequest, de
         partitionsIgnored: stats.partitionsIgnored,
         partitionsDamaged: stats.partitionsDamaged,
         partitionsUnreadable: stats.partitionsUnreadable,
+        cacheHits: stats.cacheHits,
+        prefiltered: stats.prefiltered,
         rawTruncated: stats.rawTruncated,
         redactions: samples.reduce((n, s) => n + s.count, 0),
         durationMs: Math.round((performance.now() - started) * 100) / 100,

@@ -15,7 +15,7 @@ import {
   type SourceQuery,
 } from '../../domain';
 import { RepeatGuard } from '../shared/pages';
-import { callUpstream, throwIfAborted, type UpstreamCallOptions } from '../shared/upstream';
+import { callUpstream, throwIfAborted, type UpstreamCallOptions, pageCacheOf } from '../shared/upstream';
 import { LOOKUP_MAX_RESULTS, apiCapabilities } from './capabilities';
 import type { CloudTrailApiConfig } from './config';
 import { classifyLookupError, throttleVerdict } from './errors';
@@ -96,9 +96,8 @@ export class CloudTrailApiSource implements Source {
     do {
       throwIfAborted(ctx.signal, this.id);
       if (nextToken) guard.follow(nextToken);
-      const page = await callUpstream(this.callOptions(ctx), (signal) =>
-        this.client.send(new LookupEventsCommand({ ...input, ...(nextToken ? { NextToken: nextToken } : {}) }), { abortSignal: signal }),
-      );
+      const request: LookupEventsCommandInput = { ...input, ...(nextToken ? { NextToken: nextToken } : {}) };
+      const page = await callUpstream({ ...this.callOptions(ctx), cache: pageCacheOf(ctx, request) }, (signal) => this.client.send(new LookupEventsCommand(request), { abortSignal: signal }));
       for (const item of guard.fresh(page.Events ?? [], (e) => e.EventId ?? JSON.stringify(e))) {
         ctx.stats.scanned += 1;
         const event = this.toEvent(item, ctx);

@@ -1,5 +1,5 @@
 import { SourceError, type RateLimiter, type SourceCallContext } from '../../domain';
-import { callUpstream, isNetworkError, type ThrottleVerdict } from '../shared/upstream';
+import { callUpstream, isNetworkError, type ThrottleVerdict, pageCacheOf } from '../shared/upstream';
 import type { ProjectDomain } from './config';
 import type { FlyteRunId } from './runs';
 import { isObject, type RawExecutionList, type RawNodeExecutionList, type RawTaskExecutionList } from './wire';
@@ -136,6 +136,7 @@ export class FlyteAdminClient {
         limiter: this.opts.limiter,
         throttled: (err) => this.throttled(err),
         classify: (err) => this.classify(err, path, notFoundIsTyped),
+        cache: pageCacheOf(ctx, url),
       },
       async (signal) => {
         const headers: Record<string, string> = { Accept: 'application/json' };

@@ -17,7 +17,7 @@ import {
   type SourceQuery,
 } from '../../domain';
 import { RepeatGuard } from '../shared/pages';
-import { callUpstream, throwIfAborted } from '../shared/upstream';
+import { callUpstream, throwIfAborted, pageCacheOf } from '../shared/upstream';
 import { StaticTokenAuth } from './auth';
 import { logEntryToJson, registerPayloadTypes, type ProtoNamespaceLike } from './auditlog';
 import { apiCapabilities, MAX_PAGE_SIZE } from './capabilities';
@@ -201,9 +201,19 @@ export class GcpAuditApiSource implements Source {
     };
   }
 
-  private call<T>(ctx: SourceCallContext, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  private call<T>(ctx: SourceCallContext, run: (signal: AbortSignal) => Promise<T>, cacheKey?: unknown): Promise<T> {
     return callUpstream(
-      { sourceId: this.id, operation: 'entries.list', signal: ctx.signal, stats: ctx.stats, remainingMs: ctx.remainingMs, limiter: this.limiter, throttled: throttleVerdict, classify: (err) => classifyError(err, this.id, 'entries.list') },
+      {
+        sourceId: this.id,
+        operation: 'entries.list',
+        signal: ctx.signal,
+        stats: ctx.stats,
+        remainingMs: ctx.remainingMs,
+        limiter: this.limiter,
+        throttled: throttleVerdict,
+        classify: (err) => classifyError(err, this.id, 'entries.list'),
+        ...(cacheKey !== undefined ? { cache: pageCacheOf(ctx, cacheKey) } : {}),
+      },
       run,
     );
   }
@@ -223,7 +233,8 @@ export class GcpAuditApiSource implements Source {
     const guard = new RepeatGuard(this.id, `entries.list of ${this.config.resourceNames.join(', ')}`, stats);
     do {
       if (pageToken) guard.follow(pageToken);
-      const page = await this.call(ctx, (s) => client.listPage({ ...request, ...(pageToken ? { pageToken } : {}) }, s));
+      const pageRequest: ListLogEntriesRequest = { ...request, ...(pageToken ? { pageToken } : {}) };
+      const page = await this.call(ctx, (s) => client.listPage(pageRequest, s), pageRequest);
       for (const sdkEntry of guard.fresh(page.entries, entryKey)) {
         throwIfAborted(signal, this.id);
         stats.scanned += 1;

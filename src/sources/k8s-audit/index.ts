@@ -17,6 +17,10 @@ import { parseFileConfig, type K8sAuditFileConfig } from './config';
 import { scanLocation, type AuditFamily } from './layout';
 import { DEFAULT_READ_OPTIONS, planFamilies, readEvents, type ReadOptions } from './reader';
 import { identityAliases } from './identity';
+import { prefilterFor, type PrefilterField } from '../shared/prefilter';
+
+/** what the normalizer copies unchanged from the record's strings: every actor name, the last source IP, the execution name */
+const PREFILTER_FIELDS: readonly PrefilterField[] = ['identity', 'sourceIp', 'runId'];
 
 export function fileCapabilities(): Capabilities {
   return {
@@ -62,7 +66,8 @@ export class K8sAuditFileSource implements Source {
 
   events(q: SourceQuery, ctx: SourceCallContext): AsyncGenerator<AuditEvent> {
     // the folder is listed when the first event is asked for, not before
-    return readEvents(() => this.families(ctx.stats), q.window, q.order, { sourceId: this.id, cluster: this.config.cluster }, this.readOptions, { sourceId: this.id, ...ctx });
+    const prefilter = prefilterFor(q.prefilter, PREFILTER_FIELDS);
+    return readEvents(() => this.families(ctx.stats), q.window, q.order, { sourceId: this.id, cluster: this.config.cluster }, this.readOptions, { sourceId: this.id, ...ctx, prefilter });
   }
 
   async plan(q: SourceQuery): Promise<SourcePlanDetail> {

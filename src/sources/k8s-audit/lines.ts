@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
-import { SourceError, checkPlausibleTime, recordDamaged, type SourceStats } from '../../domain';
+import { SourceError, checkPlausibleTime, isPlausibleTime, recordDamaged, type SourceStats } from '../../domain';
 import { gunzipFile } from '../shared/gzip';
+import type { Prefilter } from '../shared/prefilter';
 import { ioError, type AuditFile } from './layout';
 import { cheapStageTime, parseTimestamp } from './time';
 
@@ -23,6 +24,8 @@ export interface ReadContext {
   signal: AbortSignal;
   /** lines out of time order, met by the search or by the readers: counted once each, noted with a few samples */
   disorder?: LineDisorder;
+  /** skips, unparsed, a request whose kept line cannot match the query's filter */
+  prefilter?: Prefilter;
 }
 
 /** The lines of a query found out of time order (clock jumps, a line dated 1970): counted once each however often read. */
@@ -34,6 +37,7 @@ export class LineDisorder {
   readonly unsearchable: string[] = [];
   /** where its note sits in the stats' notes: kept up to date as lines are found, since a page may end the reading at any time */
   private noteAt = -1;
+  private notedIn?: string[];
 
   constructor(
     private readonly stats: SourceStats,
@@ -50,8 +54,11 @@ export class LineDisorder {
     const files = [...new Set(this.unsearchable)];
     if (files.length > 0) parts.push(`the binary search found ${files.join(', ')} out of time order where it probed, and read the file whole instead`);
     const text = parts.join(' | ');
-    if (this.noteAt < 0) this.noteAt = this.stats.notes.push(text) - 1;
-    else this.stats.notes[this.noteAt] = text;
+    // a page that continues the read starts its notes afresh (src/query/resume.ts): the note goes in again
+    if (this.noteAt < 0 || this.notedIn !== this.stats.notes) {
+      this.notedIn = this.stats.notes;
+      this.noteAt = this.stats.notes.push(text) - 1;
+    } else this.stats.notes[this.noteAt] = text;
   }
 
   searchGivenUp(rel: string): void {
@@ -62,7 +69,10 @@ export class LineDisorder {
   private readonly timeChecked = new Map<string, boolean>();
 
   /** Whether a line's time is implausible (counted in `stats` once per line, however often it is read). */
-  implausible(stats: SourceStats, where: string, ms: number, now: number): boolean {
+  implausible(stats: SourceStats, line: string | (() => string), ms: number, now: number): boolean {
+    // most lines are plausible: only the others are remembered, by where they are
+    if (isPlausibleTime(ms, now)) return false;
+    const where = typeof line === 'string' ? line : line();
     let verdict = this.timeChecked.get(where);
     if (verdict === undefined) {
       verdict = checkPlausibleTime(stats, ms, where, now);

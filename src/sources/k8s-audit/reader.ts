@@ -193,7 +193,7 @@ class OrderGuard {
   /** Lines in the order to feed them, each with whether it may move the frontier. */
   *accept(info: LineInfo): Generator<[LineInfo, boolean]> {
     const t = info.stageMs;
-    if (this.disorder.implausible(this.stats, lineWhere(info.line), t, this.now)) {
+    if (this.disorder.implausible(this.stats, () => lineWhere(info.line), t, this.now)) {
       if (this.last !== undefined) this.disorder.add(lineWhere(info.line), t, this.last);
       yield [info, false];
       return;
@@ -239,8 +239,17 @@ class OrderGuard {
   }
 }
 
-/** A kept request as its event, or undefined (counted as malformed) when its record cannot be one. */
-function eventOf(kept: KeptRequest, nctx: NormalizeContext, stats: SourceStats, maxRawBytes: number): AuditEvent | undefined {
+/**
+ * A kept request as its event, or undefined: counted as malformed when its record cannot be one, as prefiltered
+ * when its line holds none of the strings the filter needs (the request is whole by now: its kept line is the one
+ * its event would be made of).
+ */
+function eventOf(kept: KeptRequest, nctx: NormalizeContext, ctx: ReadContext, maxRawBytes: number): AuditEvent | undefined {
+  const stats = ctx.stats;
+  if (ctx.prefilter && !ctx.prefilter.mayMatch(kept.line.text)) {
+    stats.prefiltered += 1;
+    return undefined;
+  }
   const record = recordOf(kept);
   if (typeof record === 'string') {
     recordMalformed(stats, lineWhere(kept.line), record);
@@ -269,7 +278,7 @@ export async function* familyEvents(files: readonly AuditFile[], window: TimeWin
   const guard = new OrderGuard(order === SortOrder.OLDEST_FIRST, o, ctx.stats, (ctx.disorder ??= new LineDisorder(ctx.stats, o.jitterMs)), Date.now());
   const ready = function* (): Generator<AuditEvent> {
     for (let kept = assembler.nextReady(); kept; kept = assembler.nextReady()) {
-      const event = eventOf(kept, nctx, ctx.stats, o.maxRawBytes);
+      const event = eventOf(kept, nctx, ctx, o.maxRawBytes);
       if (event) yield event;
     }
   };
@@ -289,7 +298,7 @@ export async function* familyEvents(files: readonly AuditFile[], window: TimeWin
     for (const [next, advance] of guard.flush()) feed(next, advance, assembler);
     yield* ready();
     for (let kept = assembler.nextHeld(); kept; kept = assembler.nextHeld()) {
-      const event = eventOf(kept, nctx, ctx.stats, o.maxRawBytes);
+      const event = eventOf(kept, nctx, ctx, o.maxRawBytes);
       if (event) yield event;
     }
   } finally {

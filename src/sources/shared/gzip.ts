@@ -63,7 +63,7 @@ interface MemberEnd {
  * it meets an error (garbage after the end, a bad checksum), and with it the last records of the file: reading the
  * raw stream member by member keeps every byte that decodes and says exactly where the data ended.
  */
-async function* inflateMember(fh: FileHandle, start: number, size: number): AsyncGenerator<Buffer, MemberEnd> {
+async function* inflateMember(fh: FileHandle, start: number, size: number, onRead: (at: number, length: number) => void): AsyncGenerator<Buffer, MemberEnd> {
   const inflate = zlib.createInflateRaw({ chunkSize: OUT_CHUNK });
   const out: Buffer[] = [];
   let ended = false;
@@ -91,6 +91,8 @@ async function* inflateMember(fh: FileHandle, start: number, size: number): Asyn
           pos = size;
           continue;
         }
+        // counted as read, so that a reader that stops early (a page of 100 events) says what it decoded
+        onRead(pos, chunk.length);
         pos += chunk.length;
         written += chunk.length;
         // zlib calls back when it took the chunk; a stream it destroys on bad data may never call back
@@ -123,11 +125,18 @@ async function* inflateMember(fh: FileHandle, start: number, size: number): Asyn
 /**
  * The decompressed bytes of the gzip file open as `fh` (`size` bytes), member after member (concatenated gzip, as
  * `cat a.gz b.gz` makes, is one stream), in chunks. Returns the damage found, if any: whatever decoded before it
- * has been yielded. `onBytes` counts the compressed bytes decoded.
+ * has been yielded. `onBytes` counts the compressed bytes as they are read, each byte of the file once.
  */
 export async function* gunzipFile(fh: FileHandle, size: number, onBytes: (n: number) => void): AsyncGenerator<Buffer, GzipDamage | undefined> {
   let pos = 0;
   let damage: GzipDamage | undefined;
+  // bytes of the file read, each once: an inflater reads past its member's end into the trailer and the next header
+  let readTo = 0;
+  const onRead = (at: number, length: number) => {
+    if (at + length <= readTo) return;
+    onBytes(at + length - Math.max(at, readTo));
+    readTo = at + length;
+  };
   for (let member = 0; ; member++) {
     if (pos >= size) return damage;
     let head = await readAt(fh, pos, Math.min(64 * 1024, size - pos));
@@ -146,7 +155,8 @@ export async function* gunzipFile(fh: FileHandle, size: number, onBytes: (n: num
       return damage ?? { kind: 'truncated', detail: `truncated gzip: the file ends inside a gzip header at byte ${pos}` };
     }
     if (header === 'not-gzip' || header === 'bad-method') return damage ?? { kind: 'corrupt', detail: `corrupt gzip: no valid gzip header at byte ${pos}` };
-    const stream = inflateMember(fh, pos + header, size);
+    onRead(pos, header);
+    const stream = inflateMember(fh, pos + header, size, onRead);
     let end: MemberEnd;
     try {
       for (;;) {
@@ -162,7 +172,6 @@ export async function* gunzipFile(fh: FileHandle, size: number, onBytes: (n: num
       await stream.return({ consumed: 0, crc: 0, size: 0 });
     }
     const dataEnd = pos + header + end.consumed;
-    onBytes(header + end.consumed);
     if (end.error) {
       const cut = end.error.code === 'Z_BUF_ERROR';
       return (
@@ -175,7 +184,7 @@ export async function* gunzipFile(fh: FileHandle, size: number, onBytes: (n: num
       );
     }
     const trailer = await readAt(fh, dataEnd, 8);
-    onBytes(trailer.length);
+    onRead(dataEnd, trailer.length);
     if (trailer.length < 8) return damage ?? { kind: 'truncated', detail: `truncated gzip: the file ends inside the trailer of a member (at byte ${size}); its data was read whole` };
     if (trailer.readUInt32LE(0) !== end.crc >>> 0 || trailer.readUInt32LE(4) !== end.size) {
       damage ??= { kind: 'checksum', detail: `gzip checksum mismatch in the member ending at byte ${dataEnd + 8}: its records were read but may be altered` };

@@ -1,6 +1,6 @@
 import { channel } from 'node:diagnostics_channel';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { RateLimitWait, SourceError, UPSTREAM_CALL_CHANNEL, type RateLimiter, type SourceStats, type UpstreamCallEvent } from '../../domain';
+import { RateLimitWait, SourceError, UPSTREAM_CALL_CHANNEL, type RateLimiter, type SourceStats, type UpstreamCallEvent, type UpstreamPageCache } from '../../domain';
 
 const calls = channel(UPSTREAM_CALL_CHANNEL);
 // a no-op until the server registers a tracer provider (tracing: enabled); looked up each time, as that can change
@@ -28,6 +28,11 @@ export interface UpstreamCallOptions {
   remainingMs?: () => number;
   /** what is called (`LookupEvents`, `GET /api/v1/logs`), for metrics and traces; never a value or a secret */
   operation?: string;
+  /**
+   * Serves the page from the engine's page cache when it holds it: `key` is the exact request (operation, every
+   * parameter, the page token), `settled` whether the window it asks can still change (SourceCallContext).
+   */
+  cache?: { store: UpstreamPageCache; key: string; settled: boolean };
 }
 
 /** Each attempt is a span (`upstream <source>`) and an event on the upstream-call channel (metrics). */
@@ -70,6 +75,24 @@ const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
  * throttling reply pauses the whole scope and retries, so that throttling slows a query instead of failing it.
  */
 export async function callUpstream<T>(opts: UpstreamCallOptions, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  if (!opts.cache) return sendUpstream(opts, call);
+  const { store, key, settled } = opts.cache;
+  const page = await store.load(`${opts.sourceId}\u0000${opts.operation ?? ''}\u0000${key}`, settled, opts.signal, () => sendUpstream(opts, call));
+  if (page.hit) opts.stats.cacheHits += 1;
+  return page.value;
+}
+
+/** The cache key part of an upstream request's parameters: their JSON, dates as ISO text. */
+export function requestKey(params: unknown): string {
+  return JSON.stringify(params);
+}
+
+/** The page cache options of a source's call, from its call context (none when the engine gives no cache). */
+export function pageCacheOf(ctx: { cache?: UpstreamPageCache; settled?: boolean }, params: unknown): UpstreamCallOptions['cache'] {
+  return ctx.cache ? { store: ctx.cache, key: requestKey(params), settled: ctx.settled === true } : undefined;
+}
+
+async function sendUpstream<T>(opts: UpstreamCallOptions, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const maxRetries = opts.maxThrottleRetries ?? 5;
   let backoff = opts.baseBackoffMs ?? 500;
   for (let tries = 0; ; tries++) {

@@ -1,0 +1,113 @@
+import type { EventFilterField, PushedFilter } from '../../domain';
+
+/**
+ * A byte prefilter for archive records: the strings a record's text must contain for its event to be able to match
+ * the filter the engine checks on it, so that a record containing none of them is skipped before it is parsed and
+ * normalized. It must never skip a record that could match:
+ *
+ * - Only fields whose values the source's normalizer copies from the record's JSON strings unchanged (it declares
+ *   them) give needles: an identity's aliases, a source IP, a run's execution name.
+ * - The engine compares identities without regard to case (src/query/match.ts): the text and the needles are
+ *   compared lower-cased. A needle that is not printable ASCII, or holds a quote or a backslash, is not used
+ *   (its field then skips nothing): lower-casing and JSON escapes are only simple for those.
+ * - JSON may write any character as `\uXXXX` and `/` as `\/`: a text holding either is decoded before it is
+ *   searched. Other escapes (`\"`, `\\`, `\n`…) only stand for characters no needle holds.
+ *
+ * Each field is one group of alternatives (any of its needles will do); a record must satisfy every group.
+ */
+export interface Prefilter {
+  /** false only when the text cannot hold a record that matches */
+  mayMatch(text: string): boolean;
+  /** for `explain`: what is looked for */
+  readonly describe: string;
+}
+
+/** How one filter field's values become the strings a matching record's text must contain. */
+type NeedleRule = (value: string) => string | undefined;
+
+const RULES: Partial<Record<EventFilterField, NeedleRule>> = {
+  // an event matches when one of its actor's names equals the value (lower-cased)
+  identity: (v) => v,
+  // an event matches when its source IP is the value
+  sourceIp: (v) => v,
+  // `project/domain/name` and a bare `name` match each other: the execution name is what any form holds
+  runId: (v) => v.slice(v.lastIndexOf('/') + 1),
+};
+
+export type PrefilterField = 'identity' | 'sourceIp' | 'runId';
+
+const SAFE = /^[\x20-\x7e]+$/;
+
+function usable(needle: string | undefined): needle is string {
+  return needle !== undefined && needle !== '' && SAFE.test(needle) && !needle.includes('"') && !needle.includes('\\');
+}
+
+/**
+ * The prefilter for `filter` over the fields a source's records hold literally, or undefined when none of the
+ * filter's fields gives needles (every record must then be read).
+ */
+export function prefilterFor(filter: PushedFilter | undefined, literal: readonly PrefilterField[]): Prefilter | undefined {
+  if (!filter) return undefined;
+  const groups: { field: string; needles: string[] }[] = [];
+  for (const field of literal) {
+    const values = filter[field];
+    if (!values?.length) continue;
+    const needles = values.map(RULES[field]!);
+    // one value that cannot be searched for makes the whole field unusable: its records could match by it
+    if (!needles.every(usable)) continue;
+    groups.push({ field, needles: [...new Set(needles.map((n) => n.toLowerCase()))] });
+  }
+  if (groups.length === 0) return undefined;
+  const needleGroups = groups.map((g) => g.needles);
+  return {
+    describe: groups.map((g) => `${g.field}: ${g.needles.length === 1 ? JSON.stringify(g.needles[0]) : `one of ${g.needles.length} strings`}`).join('; '),
+    mayMatch(text: string): boolean {
+      const hay = searchable(text);
+      for (const needles of needleGroups) {
+        let found = false;
+        for (const n of needles) {
+          if (hay.includes(n)) {
+            found = true;
+            break;
+          }
+        }
+        if (!found) return false;
+      }
+      return true;
+    },
+  };
+}
+
+/** The text as its JSON strings read (escapes that can stand for a needle's characters decoded), lower-cased. */
+export function searchable(text: string): string {
+  return (text.includes('\\u') || text.includes('\\/') ? decodeEscapes(text) : text).toLowerCase();
+}
+
+/**
+ * Every JSON escape of `text` replaced by the character it stands for. Outside strings JSON has no backslashes, so
+ * this reads each string value as `JSON.parse` would (an invalid escape is left as it is: the line is malformed
+ * and is parsed, and counted, if it gets that far).
+ */
+export function decodeEscapes(text: string): string {
+  let out = '';
+  let from = 0;
+  for (let i = text.indexOf('\\'); i >= 0 && i < text.length - 1; i = text.indexOf('\\', from)) {
+    out += text.slice(from, i);
+    const c = text[i + 1];
+    if (c === 'u') {
+      const hex = text.slice(i + 2, i + 6);
+      if (/^[0-9a-fA-F]{4}$/.test(hex)) {
+        out += String.fromCharCode(parseInt(hex, 16));
+        from = i + 6;
+        continue;
+      }
+      out += '\\u';
+    } else {
+      out += SIMPLE[c] ?? `\\${c}`;
+    }
+    from = i + 2;
+  }
+  return out + text.slice(from);
+}
+
+const SIMPLE: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
