@@ -83,6 +83,8 @@ export class K8sAuditFileSource implements Source {
         : 'oldest first: plain files are read from a binary-searched offset; gzip files are streamed and lines before the window skipped unparsed',
       'no filter is pushed down: every filter is applied to the events read',
     ];
+    const prefilter = prefilterFor(q.prefilter, PREFILTER_FIELDS);
+    if (prefilter) notes.push(`prefilter: a request whose line holds none of these (lower-cased, JSON escapes decoded) is skipped unparsed and counted as prefiltered: ${prefilter.describe}`);
     if (families.length > 1) notes.push(`${families.length} log families (one per apiserver) merged by time`);
     return { partitions, partitionsTotal: total, notes };
   }

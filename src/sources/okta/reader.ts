@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { SourceError, newSourceStats, overlaps, type SourceStats, type TimeWindow } from '../../domain';
 import { fileChunks, readLines, readText } from '../shared/files';
 import { jsonList } from '../shared/json';
+import type { Prefilter } from '../shared/prefilter';
 import type { ArchiveLayout } from '../shared/walk';
 
 /** Export files: NDJSON (`.ndjson`, `.jsonl`) or a JSON array (`.json`), each optionally gzipped. */
@@ -60,20 +61,27 @@ export function exportLayout(window: TimeWindow | undefined): ArchiveLayout {
   };
 }
 
-/** One record of an export file, or why it could not be read; `where` is `file:line` for error reports. */
-export type ExportRecord = { where: string; value: unknown; bytes: number; text?: string } | { where: string; error: string };
+/**
+ * One record of an export file, or why it could not be read, or that the prefilter skipped it unparsed (its text
+ * holds none of the filter's values); `where` is `file:line` for error reports.
+ */
+export type ExportRecord = { where: string; value: unknown; bytes: number; text?: string } | { where: string; error: string } | { where: string; prefiltered: true };
 
 function isJsonArrayFile(rel: string): boolean {
   return /\.json(\.gz)?$/i.test(rel);
 }
 
-function* parseLines(text: string, rel: string): Generator<ExportRecord> {
+function* parseLines(text: string, rel: string, prefilter: Prefilter | undefined): Generator<ExportRecord> {
   const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) yield* parseLine(lines[i], `${rel}:${i + 1}`);
+  for (let i = 0; i < lines.length; i++) yield* parseLine(lines[i], `${rel}:${i + 1}`, prefilter);
 }
 
-function* parseLine(line: string, where: string): Generator<ExportRecord> {
+function* parseLine(line: string, where: string, prefilter: Prefilter | undefined): Generator<ExportRecord> {
   if (line.trim() === '') return;
+  if (prefilter && !prefilter.mayMatch(line)) {
+    yield { where, prefiltered: true };
+    return;
+  }
   try {
     yield { where, value: JSON.parse(line), bytes: line.length, text: line };
   } catch (err) {
@@ -89,7 +97,14 @@ const firstChar = (text: string) => text.trimStart().charAt(0);
  * why the file is not an export when its content is neither NDJSON nor a JSON array (an HTML error page saved as
  * `.json`, a CSV): nothing is yielded then, and the caller counts it as not recognized.
  */
-export async function* readExportFile(root: string, rel: string, stats: SourceStats, signal: AbortSignal, maxRawBytes: number): AsyncGenerator<ExportRecord, string | undefined> {
+export async function* readExportFile(
+  root: string,
+  rel: string,
+  stats: SourceStats,
+  signal: AbortSignal,
+  maxRawBytes: number,
+  prefilter?: Prefilter,
+): AsyncGenerator<ExportRecord, string | undefined> {
   const file = path.join(root, rel);
   if (isJsonArrayFile(rel)) {
     const text = await readText(file, rel, stats);
@@ -106,7 +121,7 @@ export async function* readExportFile(root: string, rel: string, stats: SourceSt
       single = JSON.parse(text);
     } catch {
       // one LogEvent per line
-      yield* parseLines(text, rel);
+      yield* parseLines(text, rel, prefilter);
       return undefined;
     }
     yield { where: rel, value: single, bytes: text.length };
@@ -119,7 +134,7 @@ export async function* readExportFile(root: string, rel: string, stats: SourceSt
       const first = firstChar(line);
       if (first !== '{') return notExport(first);
     }
-    yield* parseLine(line, `${rel}:${lineNo}`);
+    yield* parseLine(line, `${rel}:${lineNo}`, prefilter);
   }
   return undefined;
 }

@@ -7,8 +7,8 @@ import type { EventFilterField, PushedFilter } from '../../domain';
  *
  * - Only fields whose values the source's normalizer copies from the record's JSON strings unchanged (it declares
  *   them) give needles: an identity's aliases, a source IP, a run's execution name.
- * - The engine compares identities without regard to case (src/query/match.ts): the text and the needles are
- *   compared lower-cased. A needle that is not printable ASCII, or holds a quote or a backslash, is not used
+ * - The engine compares identities without regard to case (src/query/match.ts): the text is searched without
+ *   regard to case too (see `searchable`). A needle that is not printable ASCII, or holds a quote or a backslash, is not used
  *   (its field then skips nothing): lower-casing and JSON escapes are only simple for those.
  * - JSON may write any character as `\uXXXX` and `/` as `\/`: a text holding either is decoded before it is
  *   searched. Other escapes (`\"`, `\\`, `\n`…) only stand for characters no needle holds.
@@ -58,29 +58,30 @@ export function prefilterFor(filter: PushedFilter | undefined, literal: readonly
     groups.push({ field, needles: [...new Set(needles.map((n) => n.toLowerCase()))] });
   }
   if (groups.length === 0) return undefined;
-  const needleGroups = groups.map((g) => g.needles);
+  const patterns = groups.map((g) => new RegExp(g.needles.map(escapeRegExp).join('|'), 'iu'));
   return {
     describe: groups.map((g) => `${g.field}: ${g.needles.length === 1 ? JSON.stringify(g.needles[0]) : `one of ${g.needles.length} strings`}`).join('; '),
     mayMatch(text: string): boolean {
       const hay = searchable(text);
-      for (const needles of needleGroups) {
-        let found = false;
-        for (const n of needles) {
-          if (hay.includes(n)) {
-            found = true;
-            break;
-          }
-        }
-        if (!found) return false;
-      }
+      for (const p of patterns) if (!p.test(hay)) return false;
       return true;
     },
   };
 }
 
-/** The text as its JSON strings read (escapes that can stand for a needle's characters decoded), lower-cased. */
+/**
+ * The text as its JSON strings read: escapes that can stand for a needle's characters decoded. It is searched
+ * without regard to case by a `/iu` pattern (Unicode simple case folding), which finds an ASCII needle wherever
+ * the engine's lower-casing would: the only characters `toLowerCase` turns into ASCII are A-Z and the Kelvin sign
+ * (U+212A, to `k`), and case folding folds them the same way. It does so without copying the text lower-cased.
+ */
 export function searchable(text: string): string {
-  return (text.includes('\\u') || text.includes('\\/') ? decodeEscapes(text) : text).toLowerCase();
+  return text.includes('\\u') || text.includes('\\/') ? decodeEscapes(text) : text;
+}
+
+/** `s` as a pattern that matches it literally (a `u` pattern allows escapes of syntax characters only). */
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
 /**

@@ -74,7 +74,22 @@ describe('prefilterFor', () => {
     expect(prefilterFor({ identity: ['ålice'], sourceIp: ['10.0.0.5'] }, ['identity', 'sourceIp'])?.describe).toBe('sourceIp: "10.0.0.5"');
   });
 
-  it('searches the text lower-cased, after decoding', () => {
-    expect(searchable('{"a":"X\\u0040Y\\/Z"}')).toBe('{"a":"x@y/z"}');
+  it('searches the text after decoding its escapes', () => {
+    expect(searchable('{"a":"X\\u0040Y\\/Z"}')).toBe('{"a":"X@Y/Z"}');
+  });
+
+  it('agrees with the engine\'s lower-casing for every character that lower-cases to ASCII (the Kelvin sign too)', () => {
+    // every UTF-16 unit whose lower case is one ASCII character can stand in a name that matches an ASCII value
+    for (let code = 0; code <= 0xffff; code++) {
+      if (code >= 0xd800 && code <= 0xdfff) continue;
+      const c = String.fromCharCode(code);
+      const lower = c.toLowerCase();
+      if (lower.length !== 1 || lower.charCodeAt(0) > 0x7e || lower.charCodeAt(0) < 0x20 || lower === '"' || lower === '\\') continue;
+      const p = prefilterFor({ identity: [`a${lower}b`] }, ['identity'])!;
+      expect([c, p.mayMatch(`{"u":"a${c}b"}`)]).toEqual([c, true]);
+    }
+    expect(prefilterFor({ identity: ['kate'] }, ['identity'])!.mayMatch('{"u":"\u212Aate"}')).toBe(true);
+    expect(prefilterFor({ identity: ['a-b/c.d+e'] }, ['identity'])!.mayMatch('{"u":"A-B\\/C.D+E"}')).toBe(true);
+    expect(prefilterFor({ identity: ['a-b/c.d+e'] }, ['identity'])!.mayMatch('{"u":"A-B/CxD+E"}')).toBe(false);
   });
 });
