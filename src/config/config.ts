@@ -80,6 +80,8 @@ export interface QueryConfig {
   cursorSecretConfigured: boolean;
   /** what the upstream page cache may hold, in bytes (0: none) */
   pageCacheBytes: number;
+  /** how many pages the server reads at once, in turn between callers (0: no limit) */
+  maxConcurrentReads: number;
 }
 
 /** The validated configuration the server runs with. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import {
   AuditgraphError,
@@ -23,6 +24,8 @@ import { observeSourcePage, SourceTrace } from './telemetry';
 import { localFilter, planSource, selectSources, type IdentitySearch, type SourcePlan } from './planner';
 import { followPolicy } from './follow-lag';
 import { ScanLink, ScanParking } from './resume';
+import { SharedPages } from './shared-pages';
+import { ReadSlots } from './read-slots';
 import { orderedMatches, SourceRun, type EventMatcher, type Matched } from './run';
 import { resolveWindow, type TimeWindowRequest } from './window';
 
@@ -128,6 +131,10 @@ export interface EngineOptions {
   parking?: ScanParking;
   /** where live sources' upstream pages are served again from (src/query/page-cache.ts); none: every request is sent */
   pageCache?: UpstreamPageCache;
+  /** where identical requests in flight at once share one read (src/query/shared-pages.ts); shared by every view */
+  sharedPages?: SharedPages<EventsPage>;
+  /** how many pages are read at once, served in turn between callers (src/query/read-slots.ts); default: no limit */
+  readSlots?: ReadSlots;
 }
 
 /** pages in a row on which a source may time out before the cursor's later pages leave it out */
@@ -162,13 +169,21 @@ export class QueryEngine {
   private readonly expandIdentity: (values: string[]) => string[];
   /** reads suspended at the end of a page, for the next page of the same cursor; shared by every view */
   readonly parking: ScanParking;
+  readonly sharedPages: SharedPages<EventsPage>;
+  readonly readSlots: ReadSlots;
+  /** what a page read by this view is bound to besides the request: the sources it may see, the secret its cursors are signed with */
+  private readonly viewKey: string;
 
   constructor(
     readonly sources: readonly Source[],
     private readonly opts: EngineOptions,
   ) {
     this.parking = opts.parking ?? new ScanParking();
-    this.opts = { ...opts, parking: this.parking };
+    this.sharedPages = opts.sharedPages ?? new SharedPages<EventsPage>();
+    this.readSlots = opts.readSlots ?? new ReadSlots(0);
+    this.opts = { ...opts, parking: this.parking, sharedPages: this.sharedPages, readSlots: this.readSlots };
+    const secrets = typeof opts.cursorSecret === 'string' ? [opts.cursorSecret] : opts.cursorSecret;
+    this.viewKey = createHash('sha256').update(JSON.stringify([sources.map((s) => s.id), secrets])).digest('base64url');
     this.cursors = new CursorCodec(opts.cursorSecret);
     this.deadlineMs = opts.deadlineMs ?? 30_000;
     // a source's budget must leave the page time to go on without it
@@ -262,12 +277,18 @@ export class QueryEngine {
   }
 
   async explain(req: EventsRequest): Promise<QueryExplain> {
-    const { order, first, window, plans, cursor } = this.prepare(req);
+    const { filter, order, first, window, plans, cursor } = this.prepare(req);
     const sources = await Promise.all(
       plans.map(async (plan): Promise<SourceExplain> => {
         if (!plan.window) return { plan, notes: [plan.clamped ?? plan.skipped ?? 'not queried'] };
         const start = cursor?.behind?.[plan.source.id] ? cursor.behind[plan.source.id].key : cursor?.key;
-        const q: SourceQuery = { window: narrow(plan.window, start, order), order: plan.nativeOrder ? order : plan.source.capabilities.orders[0], filter: plan.pushed, pageSizeHint: first + 1 };
+        const q: SourceQuery = {
+          window: narrow(plan.window, start, order),
+          order: plan.nativeOrder ? order : plan.source.capabilities.orders[0],
+          filter: plan.pushed,
+          pageSizeHint: first + 1,
+          prefilter: localFilter(filter, plan.localFields),
+        };
         const detail = await plan.source.plan(q);
         const notes = [...detail.notes];
         if (plan.clamped) notes.unshift(plan.clamped);
@@ -287,6 +308,16 @@ export class QueryEngine {
    * timed out on MAX_TIMEOUT_STRIKES pages in a row: later pages then leave it out, and say so.
    */
   async events(req: EventsRequest, signal?: AbortSignal): Promise<EventsPage> {
+    // a matcher or a budget is a function or a shared state of its caller's: such a read is the caller's own
+    // each read waits for a slot, in turn with other callers' reads (the view is the caller's)
+    const read = (sig: AbortSignal | undefined) => this.readSlots.run(this.viewKey, sig, () => this.readPage(req, sig));
+    if (req.match || req.budget) return read(signal);
+    const { window, filter, order, first, after, scope, identity, redact } = req;
+    const key = `${this.viewKey}\u0000${JSON.stringify({ window, filter, order, first, after, scope, identity, redact })}`;
+    return this.sharedPages.run(key, signal, read);
+  }
+
+  private async readPage(req: EventsRequest, signal?: AbortSignal): Promise<EventsPage> {
     const { filter, order, first, digest, cursor, window, plans } = this.prepare(req);
     const redactor = this.redactorFor(req);
     const pageStart = Date.now();

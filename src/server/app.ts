@@ -35,6 +35,7 @@ import { allowedOrigins, originVerdict, useCors } from './plugins/use-cors';
 import { useExplorer } from './plugins/use-explorer';
 import { attachSubscriptions } from './subscriptions';
 import { DEFAULT_PAGE_CACHE, PageCache } from '../query/page-cache';
+import { ReadSlots } from '../query/read-slots';
 
 export { formatError } from './graphql/format-error';
 
@@ -81,6 +82,7 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
     expandIdentity: (values) => expandIdentities(values, config.identity),
     redactor: new Redactor(config.redaction),
     pageCache: new PageCache({ ...DEFAULT_PAGE_CACHE, maxBytes: config.query.pageCacheBytes }),
+    readSlots: new ReadSlots(config.query.maxConcurrentReads),
   });
   if (!config.redaction.enabled) notices.push('warning: redaction is off (redaction.enabled: false): raw records, Kubernetes Secret data and credential headers among them, go out as the sources returned them');
   const contexts = new RequestContexts(config, engine);

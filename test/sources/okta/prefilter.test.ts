@@ -1,0 +1,104 @@
+import fc from 'fast-check';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ConfigNode } from '../../../src/config/fields';
+import { newSourceStats, SortOrder, type AuditEvent, type EventFilter, type Source, type SourceQuery } from '../../../src/domain';
+import { matches } from '../../../src/query/match';
+import { QueryEngine } from '../../../src/query/engine';
+import { oktaDefinition } from '../../../src/sources/okta';
+import { testDeps } from '../../helpers/deps';
+import { ALICE, BOB, logEvent, type Who } from './fixtures';
+
+/** JSON text of `value` with every `every`-th character of its strings written as `\uXXXX` or `\/`, as some writers do. */
+function escapedJson(value: unknown, every: number): string {
+  if (typeof value === 'string') {
+    let i = 0;
+    return `"${JSON.stringify(value)
+      .slice(1, -1)
+      .replace(/\\u[0-9a-f]{4}|\\.|[^\\]/g, (c) => {
+        i += 1;
+        if (c.length > 1 || i % every !== 0) return c;
+        return c === '/' ? '\\/' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+      })}"`;
+  }
+  if (Array.isArray(value)) return `[${value.map((v) => escapedJson(v, every)).join(',')}]`;
+  if (value && typeof value === 'object') return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}:${escapedJson(v, every)}`).join(',')}}`;
+  return JSON.stringify(value);
+}
+
+const roots: string[] = [];
+afterAll(() => {
+  for (const r of roots) fs.rmSync(r, { recursive: true, force: true });
+});
+
+function archive(lines: string[]): Source {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'okta-prefilter-'));
+  roots.push(root);
+  fs.writeFileSync(path.join(root, 'system-log-2026-03-14.ndjson'), lines.join('\n') + '\n');
+  return oktaDefinition.create(ConfigNode.of({ id: 'okta', type: 'okta', mode: 'archive', path: root }, 'sources[0]'), { id: 'okta', mode: 'archive' }, testDeps());
+}
+
+async function read(source: Source, q: SourceQuery): Promise<{ events: AuditEvent[]; prefiltered: number; scanned: number }> {
+  const stats = newSourceStats();
+  const events: AuditEvent[] = [];
+  for await (const e of source.events(q, { signal: new AbortController().signal, stats })) events.push(e);
+  return { events, prefiltered: stats.prefiltered, scanned: stats.scanned };
+}
+
+const window = { from: new Date('2026-03-14T00:00:00Z'), to: new Date('2026-03-15T00:00:00Z') };
+const FIELDS = ['identity', 'sourceIp'] as const;
+
+// names as Okta writes them: any case, padded, or a user known only by id or display name
+const PEOPLE: Who[] = [
+  ALICE,
+  BOB,
+  { ...ALICE, alternateId: 'ALICE@Example.COM', id: '00u1alice00000000001' },
+  { ...BOB, alternateId: '  bob@example.com ' },
+  { ...ALICE, alternateId: 'unknown', id: '00u9other00000000009', displayName: 'Alice/Ops' },
+];
+const IPS = ['203.0.113.7', '198.51.100.23', '2001:db8::1'];
+const WANTED = ['alice@example.com', 'Bob@Example.com', '00u9other00000000009', 'alice/ops', 'carol@example.com'];
+
+describe('the Okta archive prefilter', () => {
+  it('returns exactly the events the engine matches with it off (property: case, padding, escapes, ids, IPs)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ who: fc.integer({ min: 0, max: PEOPLE.length - 1 }), ip: fc.integer({ min: 0, max: IPS.length - 1 }), every: fc.integer({ min: 0, max: 6 }) }), { minLength: 1, maxLength: 25 }),
+        fc.subarray(WANTED),
+        fc.subarray(IPS),
+        async (records, identity, sourceIp) => {
+          const lines = records.map((r, i) => {
+            const value = logEvent({ uuid: `u${i}`, published: `2026-03-14T08:${String(i).padStart(2, '0')}:00.000Z`, eventType: 'user.session.start', actor: PEOPLE[r.who], ip: IPS[r.ip] });
+            return r.every === 0 ? JSON.stringify(value) : escapedJson(value, r.every);
+          });
+          const source = archive(lines);
+          const filter: EventFilter = { ...(identity.length ? { identity } : {}), ...(sourceIp.length ? { sourceIp } : {}) };
+          const q: SourceQuery = { window, order: SortOrder.OLDEST_FIRST, filter: {}, pageSizeHint: 100 };
+          const on = await read(source, { ...q, prefilter: filter });
+          const off = await read(source, q);
+          const kept = (events: AuditEvent[]) => events.filter((e) => matches(e, filter, FIELDS)).map((e) => e.id);
+          expect(kept(on.events)).toEqual(kept(off.events));
+          // skipped lines are still scanned, and only lines are skipped that the engine would have left out
+          expect(on.scanned).toBe(off.scanned);
+          expect(on.events.length + on.prefiltered).toBe(off.events.length);
+          if (Object.keys(filter).length === 0) expect(on.prefiltered).toBe(0);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('skips what cannot match through the engine, and says so in the status and in explain', async () => {
+    const lines = Array.from({ length: 40 }, (_, i) =>
+      JSON.stringify(logEvent({ uuid: `u${i}`, published: `2026-03-14T09:${String(i).padStart(2, '0')}:00.000Z`, eventType: 'user.session.start', actor: i % 4 === 0 ? ALICE : BOB })),
+    );
+    const engine = new QueryEngine([archive(lines)], { cursorSecret: 'okta-prefilter-secret', now: () => new Date('2026-04-01T00:00:00Z') });
+    const page = await engine.events({ window, filter: { identity: ['ALICE@example.com'] }, first: 100 });
+    expect(page.edges).toHaveLength(10);
+    expect(page.statuses[0].prefiltered).toBe(30);
+    expect(page.statuses[0].eventsScanned).toBe(40);
+    const explain = await engine.explain({ window, filter: { identity: ['ALICE@example.com'] }, first: 100 });
+    expect(explain.sources[0].notes.join('\n')).toContain('prefilter: ');
+  });
+});
