@@ -207,7 +207,8 @@ export interface UpstreamPageLoad<T> {
  * page is not held; a settled window's pages are kept until room is needed, an open window's for seconds.
  */
 export interface UpstreamPageCache {
-  load<T>(key: string, settled: boolean, signal: AbortSignal, fetch: () => Promise<T>): Promise<UpstreamPageLoad<T>>;
+  /** `keep`: whether a fetched page may be kept (default: every page `fetch` resolves with; a rejection never is) */
+  load<T>(key: string, settled: boolean, signal: AbortSignal, fetch: () => Promise<T>, keep?: (page: T) => boolean): Promise<UpstreamPageLoad<T>>;
 }
 
 export interface SourceCallContext {

@@ -47,7 +47,7 @@ export class PageCache implements UpstreamPageCache {
     return this.bytes;
   }
 
-  async load<T>(key: string, settled: boolean, signal: AbortSignal, fetch: () => Promise<T>): Promise<UpstreamPageLoad<T>> {
+  async load<T>(key: string, settled: boolean, signal: AbortSignal, fetch: () => Promise<T>, keep?: (page: T) => boolean): Promise<UpstreamPageLoad<T>> {
     if (this.opts.maxBytes <= 0) return { value: await fetch(), hit: false };
     const entry = this.entries.get(key);
     if (entry && entry.expiresAt > this.now()) {
@@ -73,7 +73,7 @@ export class PageCache implements UpstreamPageCache {
     this.inflight.set(key, call);
     try {
       const value = await call;
-      this.store(key, value, settled);
+      if (!keep || keep(value)) this.store(key, value, settled);
       return { value, hit: false };
     } finally {
       if (this.inflight.get(key) === call) this.inflight.delete(key);

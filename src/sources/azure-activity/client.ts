@@ -1,8 +1,9 @@
 import { MonitorClient } from '@azure/arm-monitor';
 import type { TokenCredential } from '@azure/identity';
-import { SourceError, type RateLimiter, type SourceStats } from '../../domain';
+import { createHttpHeaders, type PipelineResponse, type RawHttpHeaders } from '@azure/core-rest-pipeline';
+import { SourceError, type RateLimiter, type SourceStats, type UpstreamPageCache } from '../../domain';
 import { RepeatGuard } from '../shared/pages';
-import { callUpstream, isNetworkError, type ThrottleVerdict, type UpstreamCallOptions } from '../shared/upstream';
+import { callUpstream, isNetworkError, pageCacheOf, type ThrottleVerdict, type UpstreamCallOptions } from '../shared/upstream';
 import type { RestEventDataPage } from './records';
 
 type PipelinePolicy = Parameters<MonitorClient['pipeline']['addPolicy']>[0];
@@ -21,7 +22,19 @@ export interface ActivityLogCall {
   signal: AbortSignal;
   stats: SourceStats;
   remainingMs?: () => number;
+  /** the engine's upstream page cache and whether the window has settled (SourceCallContext) */
+  cache?: UpstreamPageCache;
+  settled?: boolean;
 }
+
+/** What is kept of one reply: enough to give the SDK the same response again. */
+interface Reply {
+  status: number;
+  headers: RawHttpHeaders;
+  bodyAsText?: string;
+}
+
+const isSuccess = (reply: Reply) => reply.status >= 200 && reply.status < 300;
 
 /** The 429 reply, raised inside the pipeline so that `callUpstream` waits and sends the same request again. */
 class ThrottledReply extends Error {
@@ -115,15 +128,19 @@ export class ActivityLogClient {
       sendRequest: (request, next) => {
         // the first page's URL, then each nextLink: one seen before means the paging loops
         guard.follow(request.url);
-        return callUpstream(options, async (signal) => {
+        // a page is cached by its URL (the filter, then each nextLink's skip token); only a success is kept
+        const cache = pageCacheOf(call, request.url);
+        return callUpstream({ ...options, ...(cache ? { cache: { ...cache, keep: isSuccess } } : {}) }, async (signal): Promise<Reply> => {
           // v8 sends `nextLink` pages without the operation's abort signal: every request gets the query's
           request.abortSignal ??= signal;
           const response = await next(request);
           if (response.status === 429) {
             throw new ThrottledReply(retryAfterMs(response.headers.get('retry-after')), armErrorText(response.bodyAsText, 'throttled'));
           }
-          onBody(response.bodyAsText ?? undefined);
-          return response;
+          return { status: response.status, headers: response.headers.toJSON(), bodyAsText: response.bodyAsText ?? undefined };
+        }).then((reply): PipelineResponse => {
+          onBody(reply.bodyAsText);
+          return { request, status: reply.status, headers: createHttpHeaders(reply.headers), bodyAsText: reply.bodyAsText };
         });
       },
     };

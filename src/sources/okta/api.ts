@@ -81,7 +81,7 @@ export class OktaApiSource implements Source {
     const { request } = this.request(q);
     const normalizeCtx = { sourceId: this.id, orgHost: this.config.orgHost };
     let pageNo = 0;
-    for await (const page of this.client.pages(request, { sourceId: this.id, signal, stats, remainingMs: ctx.remainingMs })) {
+    for await (const page of this.client.pages(request, { sourceId: this.id, signal, stats, remainingMs: ctx.remainingMs, cache: ctx.cache, settled: ctx.settled })) {
       pageNo += 1;
       for (const record of page) {
         stats.scanned += 1;

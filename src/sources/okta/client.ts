@@ -1,7 +1,7 @@
 import { Client, DefaultRequestExecutor, type Collection } from '@okta/okta-sdk-nodejs';
-import { SourceError, type RateLimiter, type SourceStats } from '../../domain';
+import { SourceError, type RateLimiter, type SourceStats, type UpstreamPageCache } from '../../domain';
 import { RepeatGuard } from '../shared/pages';
-import { callUpstream, isNetworkError, throwIfAborted, type ThrottleVerdict } from '../shared/upstream';
+import { callUpstream, isNetworkError, pageCacheOf, throwIfAborted, type ThrottleVerdict } from '../shared/upstream';
 import type { OktaApiConfig } from './config';
 
 /** The System Log API serves at most 1000 events a page. */
@@ -23,6 +23,9 @@ export interface PageCallContext {
   signal: AbortSignal;
   stats: SourceStats;
   remainingMs?: () => number;
+  /** the engine's upstream page cache and whether the window has settled (SourceCallContext) */
+  cache?: UpstreamPageCache;
+  settled?: boolean;
 }
 
 /** The SDK's client, built only from explicit options so that okta.yaml and OKTA_CLIENT_* cannot change it. */
@@ -100,8 +103,15 @@ export class SystemLogClient {
     const guard = new RepeatGuard(ctx.sourceId, `the System Log of ${this.orgUrl}`, ctx.stats);
     while (collection.nextUri) {
       guard.follow(collection.nextUri);
-      // getNextPage moves nextUri forward only on success, so a throttled page is re-sent unchanged
-      const page = await callUpstream(this.callOptions(ctx), () => collection.getNextPage());
+      // getNextPage moves nextUri forward only on success, so a throttled page is re-sent unchanged. A page is
+      // cached by its URL with the `next` link it gave, so that a page served again moves on as a fetched one does.
+      const uri = collection.nextUri;
+      const fetched = await callUpstream({ ...this.callOptions(ctx), cache: pageCacheOf(ctx, uri) }, async () => {
+        const records = await collection.getNextPage();
+        return { records, next: collection.nextUri };
+      });
+      collection.nextUri = fetched.next;
+      const page = fetched.records;
       // A bounded request's last page has no `next` link; an empty page means nothing is left either way
       // (and the SDK would follow its `next` link forever).
       if (page.length === 0) return;

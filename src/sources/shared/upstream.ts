@@ -32,7 +32,7 @@ export interface UpstreamCallOptions {
    * Serves the page from the engine's page cache when it holds it: `key` is the exact request (operation, every
    * parameter, the page token), `settled` whether the window it asks can still change (SourceCallContext).
    */
-  cache?: { store: UpstreamPageCache; key: string; settled: boolean };
+  cache?: { store: UpstreamPageCache; key: string; settled: boolean; keep?: (page: never) => boolean };
 }
 
 /** Each attempt is a span (`upstream <source>`) and an event on the upstream-call channel (metrics). */
@@ -76,8 +76,8 @@ const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
  */
 export async function callUpstream<T>(opts: UpstreamCallOptions, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
   if (!opts.cache) return sendUpstream(opts, call);
-  const { store, key, settled } = opts.cache;
-  const page = await store.load(`${opts.sourceId}\u0000${opts.operation ?? ''}\u0000${key}`, settled, opts.signal, () => sendUpstream(opts, call));
+  const { store, key, settled, keep } = opts.cache;
+  const page = await store.load(`${opts.sourceId}\u0000${opts.operation ?? ''}\u0000${key}`, settled, opts.signal, () => sendUpstream(opts, call), keep as ((page: T) => boolean) | undefined);
   if (page.hit) opts.stats.cacheHits += 1;
   return page.value;
 }

@@ -5,6 +5,9 @@ import * as path from 'node:path';
 import { ConfigNode } from '../../../src/config/fields';
 import { ConfigError } from '../../../src/config/errors';
 import { Outcome, SortOrder, SourceError, newSourceStats, type AuditEvent, type PushedFilter, type Source, type SourceQuery } from '../../../src/domain';
+import { QueryEngine } from '../../../src/query/engine';
+import { PageCache } from '../../../src/query/page-cache';
+import { ScanParking } from '../../../src/query/resume';
 import { azureActivityDefinition } from '../../../src/sources/azure-activity';
 import { CachedTokenCredential } from '../../../src/sources/azure-activity/credentials';
 import { normalizeRestEvent } from '../../../src/sources/azure-activity/normalize';
@@ -252,6 +255,37 @@ describe('azure-activity api over the real SDK and a loopback ARM', () => {
     expect(h.ok).toBe(true);
     expect(fake.requests).toHaveLength(1);
     expect(fake.requests[0].filters[0]).toMatch(/^eventTimestamp ge '.+' and eventTimestamp le '.+'$/);
+  });
+
+  describe('through the upstream page cache', () => {
+    const window = { from: new Date('2026-03-14T06:00:00Z'), to: new Date('2026-03-14T10:00:00Z') };
+    const engineOf = (now: () => Date, cache: PageCache) =>
+      new QueryEngine([apiSource(fake.url)], { cursorSecret: 'azure-page-cache-test', now, pageCache: cache, parking: new ScanParking({ max: 0, ttlMs: 1 }) });
+    const lists = () => fake.requests.filter((r) => r.status === 200).length;
+
+    it('asks ARM nothing the second time for a settled window: every page, nextLinks too, comes from the cache', async () => {
+      const engine = engineOf(() => new Date('2026-03-20T00:00:00Z'), new PageCache({ maxBytes: 1e7, openTtlMs: 10_000 }));
+      const first = await engine.events({ window, first: 100 });
+      const sent = lists();
+      // two records a page: the slices are paged by nextLink
+      expect(sent).toBeGreaterThanOrEqual(5);
+      const again = await engine.events({ window, first: 100 });
+      expect(lists()).toBe(sent);
+      expect(again.edges.map((e) => e.event.id)).toEqual(first.edges.map((e) => e.event.id));
+      expect(again.edges).toHaveLength(9);
+      expect(again.statuses[0].requests).toBe(0);
+      expect(again.statuses[0].cacheHits).toBe(first.statuses[0].requests);
+    });
+
+    it('never keeps an error reply: the next query asks again and gets the events', async () => {
+      const engine = engineOf(() => new Date('2026-03-20T00:00:00Z'), new PageCache({ maxBytes: 1e7, openTtlMs: 10_000 }));
+      fake.options = { ...base, fail: { status: 403, code: 'AuthorizationFailed', message: 'The client does not have authorization.' } };
+      await expect(engine.events({ window, first: 100 })).rejects.toThrow(/AuthorizationFailed|authorization/i);
+      fake.options = { ...base };
+      const ok = await engine.events({ window, first: 100 });
+      expect(ok.edges).toHaveLength(9);
+      expect(ok.statuses[0].cacheHits).toBe(0);
+    });
   });
 });
 

@@ -7,6 +7,9 @@ import type { AddressInfo } from 'node:net';
 import { ConfigError } from '../../../src/config/errors';
 import { ConfigNode } from '../../../src/config/fields';
 import { Outcome, SortOrder, SourceError, newSourceStats, type Source, type SourceQuery } from '../../../src/domain';
+import { QueryEngine } from '../../../src/query/engine';
+import { PageCache } from '../../../src/query/page-cache';
+import { ScanParking } from '../../../src/query/resume';
 import { throttleVerdict } from '../../../src/sources/okta/client';
 import { oktaDefinition } from '../../../src/sources/okta';
 import { collect, defineSourceContract } from '../../contract/source-contract';
@@ -404,3 +407,53 @@ async function waitFor(condition: () => boolean): Promise<void> {
   for (let i = 0; i < 500 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
   expect(condition()).toBe(true);
 }
+
+describe('okta api through the upstream page cache', () => {
+  const window = { from: new Date(HOUR.from), to: new Date(HOUR.to) };
+  const engineOf = (source: Source, now: Date) =>
+    new QueryEngine([source], { cursorSecret: 'okta-page-cache-test', now: () => now, pageCache: new PageCache({ maxBytes: 1e7, openTtlMs: 10_000 }), parking: new ScanParking({ max: 0, ttlMs: 1 }) });
+
+  it('asks Okta nothing the second time for a settled window: each page and its next link come from the cache', async () => {
+    const events = eventSeries(HOUR.from, 12, 300_000, 'pc');
+    // the last event's target is the only one a resource filter on `dave` matches
+    events[11].target = [{ id: '00u1dave000000000004', type: 'User', alternateId: 'dave@example.com', displayName: 'Dave Target', detailEntry: null }];
+    const fake = await startFake({ events });
+    const engine = engineOf(apiSource(fake.url), new Date('2026-03-20T00:00:00Z'));
+    const req = { window, order: SortOrder.OLDEST_FIRST, first: 100 };
+    const logs = () => fake.requests.filter((r) => r.path === '/api/v1/logs').length;
+    // a page of 3 asks Okta for 4 records at a time, and a resource filter (never pushed) matches only the last
+    // event: the answer takes several requests, each following the last one's next link
+    const paged = { ...req, first: 3, filter: { resource: 'dave' } };
+    const first = await engine.events(paged);
+    const sent = logs();
+    expect(sent).toBeGreaterThanOrEqual(3);
+    expect(first.statuses[0].requests).toBe(sent);
+    const again = await engine.events(paged);
+    expect(logs()).toBe(sent);
+    expect(again.edges.map((e) => e.event.id)).toEqual(first.edges.map((e) => e.event.id));
+    expect(again.edges.length).toBeGreaterThan(0);
+    expect(again.statuses[0].requests).toBe(0);
+    expect(again.statuses[0].cacheHits).toBe(sent);
+    // another request is another key: it is sent
+    await engine.events(req);
+    expect(logs()).toBe(sent + 1);
+  });
+
+  it('asks again for a window within the delivery lag once its pages are seconds old, and never keeps a failure', async () => {
+    const fake = await startFake({ events: eventSeries(HOUR.from, 6, 300_000, 'pf') });
+    let now = new Date('2026-03-14T10:00:30Z');
+    const cache = new PageCache({ maxBytes: 1e7, openTtlMs: 10_000, now: () => now.getTime() });
+    const engine = new QueryEngine([apiSource(fake.url)], { cursorSecret: 'okta-page-cache-test', now: () => now, pageCache: cache });
+    const logs = () => fake.requests.filter((r) => r.path === '/api/v1/logs').length;
+    fake.failNext(500, { errorCode: 'E0000009', errorSummary: 'Internal Server Error' });
+    await expect(engine.events({ window, first: 100 })).rejects.toThrow(/E0000009/);
+    const ok = await engine.events({ window, first: 100 });
+    expect(ok.edges).toHaveLength(6);
+    const sent = logs();
+    await engine.events({ window, first: 100 });
+    expect(logs()).toBe(sent);
+    now = new Date(now.getTime() + 11_000);
+    await engine.events({ window, first: 100 });
+    expect(logs()).toBeGreaterThan(sent);
+  });
+});
