@@ -1,7 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { procStatusBytes, startServerProcess, stopServerProcess } from './server-process';
 
 /**
  * Cheap requests that cost the server dearly, each sent to a fresh compiled server on the demo (a child process,
@@ -32,50 +31,6 @@ export function cheapRequests(): CheapRequest[] {
     { name: '50,000 identity values', body: JSON.stringify({ query: identity, variables: { w: DAY, i: Array.from({ length: 50_000 }, (_, i) => `u${i}`) } }) },
     { name: '10 MB body', body: JSON.stringify({ query: '{ sources { id } }', variables: { pad: 'x'.repeat(10_000_000) } }) },
   ];
-}
-
-interface Server {
-  child: ChildProcess;
-  url: string;
-}
-
-function peakRssBytes(pid: number): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) * 1024 : Number.NaN;
-}
-
-function rssBytes(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) * 1024 : Number.NaN;
-}
-
-async function startServer(demoDir: string): Promise<Server> {
-  const child = spawn(process.execPath, [path.resolve(__dirname, '../src/server/main.js')], {
-    env: { ...process.env, PORT: '0', AUDITGRAPH_DEMO_DIR: demoDir, AUDITGRAPH_DEMO_DATE: '2026-03-14', AUDITGRAPH_CURSOR_SECRET: 'bench-cursor-secret-0123456789abcdef' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 900_000);
-    const onData = (c: Buffer) => {
-      out += c.toString();
-      const m = /GraphQL at (http:\/\/[^\s,"]+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1] });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
-  });
-}
-
-async function stop(server: Server): Promise<void> {
-  await new Promise<void>((resolve) => {
-    server.child.once('exit', () => resolve());
-    server.child.kill('SIGKILL');
-  });
 }
 
 async function send(url: string, body: string): Promise<{ status: number | string; code?: string; ms: number }> {
@@ -116,11 +71,11 @@ export async function runLimitsBench(opts: { log: (line: string) => void; dir?: 
   const rows: LimitsBenchRow[] = [];
   const requests = cheapRequests();
   for (const request of requests) {
-    const server = await startServer(demoDir);
+    const server = await startServerProcess({ nodeFlags: [], env: { AUDITGRAPH_DEMO_DIR: demoDir, AUDITGRAPH_DEMO_DATE: '2026-03-14' }, timeoutMs: 900_000 });
     try {
       await send(server.url, JSON.stringify({ query: '{ sources { id } }' }));
       const pid = server.child.pid!;
-      const base = rssBytes(pid);
+      const base = procStatusBytes(pid, 'VmRSS');
       const reply = await send(server.url, request.body);
       const row = {
         name: request.name,
@@ -128,22 +83,22 @@ export async function runLimitsBench(opts: { log: (line: string) => void; dir?: 
         status: reply.status,
         code: reply.code,
         seconds: Math.round(reply.ms / 10) / 100,
-        peakRssGrowthMB: Math.round((peakRssBytes(pid) - base) / 1024 / 1024),
+        peakRssGrowthMB: Math.round((procStatusBytes(pid, 'VmHWM') - base) / 1024 / 1024),
       };
       rows.push(row);
       log(`${row.name.padEnd(40)} ${String(row.bodyBytes).padStart(9)} B  -> ${String(row.status)} ${row.code ?? ''}  in ${row.seconds} s, peak RSS +${row.peakRssGrowthMB} MB`);
     } finally {
-      await stop(server);
+      await stopServerProcess(server);
     }
   }
   // four of the first at once, and whether the server still answers a health check meanwhile (skipped with
   // AUDITGRAPH_BENCH_FOUR=0: on a server without limits that takes ~13 GB)
   if (process.env.AUDITGRAPH_BENCH_FOUR === '0') return { rows };
-  const server = await startServer(demoDir);
+  const server = await startServerProcess({ nodeFlags: [], env: { AUDITGRAPH_DEMO_DIR: demoDir, AUDITGRAPH_DEMO_DATE: '2026-03-14' }, timeoutMs: 900_000 });
   try {
     await send(server.url, JSON.stringify({ query: '{ sources { id } }' }));
     const pid = server.child.pid!;
-    const base = rssBytes(pid);
+    const base = procStatusBytes(pid, 'VmRSS');
     const started = performance.now();
     const four = Promise.all(Array.from({ length: 4 }, () => send(server.url, requests[0].body)));
     await new Promise((r) => setTimeout(r, 200));
@@ -154,12 +109,12 @@ export async function runLimitsBench(opts: { log: (line: string) => void; dir?: 
     const fourAtOnce = {
       seconds: Math.round((performance.now() - started) / 10) / 100,
       healthzMs,
-      peakRssGrowthMB: Math.round((peakRssBytes(pid) - base) / 1024 / 1024),
+      peakRssGrowthMB: Math.round((procStatusBytes(pid, 'VmHWM') - base) / 1024 / 1024),
       statuses: replies.map((r) => (r.code ? `${r.status} ${r.code}` : r.status)),
     };
     log(`four of "${requests[0].name}" at once: ${fourAtOnce.seconds} s, /healthz meanwhile ${healthzMs} ms, peak RSS +${fourAtOnce.peakRssGrowthMB} MB, ${fourAtOnce.statuses.join(', ')}`);
     return { rows, fourAtOnce };
   } finally {
-    await stop(server);
+    await stopServerProcess(server);
   }
 }

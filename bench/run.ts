@@ -1,8 +1,10 @@
 import * as path from 'node:path';
+import { runArchiveScanBench } from './archive-scan';
 import { runIdentityBench } from './identity';
 import { runExportBench } from './export';
 import { runK8sAuditBench } from './k8s-audit';
 import { runLimitsBench } from './limits';
+import { runLoadBench } from './load';
 import { runLiveLatencyBench } from './live-latency';
 import { runUiBench } from './ui';
 
@@ -15,6 +17,11 @@ async function main(): Promise<void> {
   if (want('k8s')) {
     log('== Kubernetes audit archive (>= 1,000,000 events over 7 days) ==');
     results.k8s = await runK8sAuditBench({ dir: path.resolve(__dirname, '../../bench/.data/k8s'), log });
+    log('');
+  }
+  if (want('scan')) {
+    log('== One selective question over a day of the archive: auditgraph beside DuckDB and gunzip ==');
+    results.scan = await runArchiveScanBench({ dir: path.resolve(__dirname, '../../bench/.data/k8s'), log });
     log('');
   }
   if (want('export')) {
@@ -40,6 +47,11 @@ async function main(): Promise<void> {
   if (want('limits')) {
     log('== Cheap requests that cost dearly: what the server answers, how fast, at what memory ==');
     results.limits = await runLimitsBench({ log });
+    log('');
+  }
+  if (want('load')) {
+    log('== 50 responders at once: a 2-hour identity-filtered window of the demo ==');
+    results.load = await runLoadBench({ log });
     log('');
   }
   log(JSON.stringify(results, null, 2));
