@@ -170,5 +170,22 @@ describe('a page continues the read the previous page of its cursor suspended', 
       const unfiltered = await eng.explain({ window, order: SortOrder.OLDEST_FIRST, first: 1000 });
       expect(unfiltered.sources[0].notes.join('\n')).not.toContain('prefilter');
     });
+
+    it('does not prefilter by a name the normalizer makes up: a request without a username is `unknown`', async () => {
+      const nobody = tmpDir('resume-nobody');
+      try {
+        const few: RequestSpec[] = [
+          { auditID: auditId(900), receivedMs: T0 + 1_000, user: { username: '' } },
+          { auditID: auditId(901), receivedMs: T0 + 2_000 },
+        ];
+        writeArchive(nobody, rotate(linesOf(few), [], () => false));
+        const eng = new QueryEngine([new K8sAuditFileSource('k8s', { location: { root: nobody } })], { cursorSecret: SECRET, now: LATER });
+        const page = await eng.events({ window, order: SortOrder.OLDEST_FIRST, first: 10, filter: { identity: ['unknown'] } });
+        expect(page.edges.map((e) => e.event.correlationId)).toEqual([auditId(900)]);
+        expect(page.statuses[0].prefiltered).toBe(0);
+      } finally {
+        rmDir(nobody);
+      }
+    });
   });
 });

@@ -21,6 +21,8 @@ import { prefilterFor, type PrefilterField } from '../shared/prefilter';
 
 /** what the normalizer copies unchanged from the record's strings: every actor name, the last source IP, the execution name */
 const PREFILTER_FIELDS: readonly PrefilterField[] = ['identity', 'sourceIp', 'runId'];
+/** the actor of a request without a username (src/sources/k8s-audit/actor.ts) */
+const MADE_UP_NAMES = ['unknown'];
 
 export function fileCapabilities(): Capabilities {
   return {
@@ -66,7 +68,7 @@ export class K8sAuditFileSource implements Source {
 
   events(q: SourceQuery, ctx: SourceCallContext): AsyncGenerator<AuditEvent> {
     // the folder is listed when the first event is asked for, not before
-    const prefilter = prefilterFor(q.prefilter, PREFILTER_FIELDS);
+    const prefilter = prefilterFor(q.prefilter, PREFILTER_FIELDS, MADE_UP_NAMES);
     return readEvents(() => this.families(ctx.stats), q.window, q.order, { sourceId: this.id, cluster: this.config.cluster }, this.readOptions, { sourceId: this.id, ...ctx, prefilter });
   }
 
@@ -83,7 +85,7 @@ export class K8sAuditFileSource implements Source {
         : 'oldest first: plain files are read from a binary-searched offset; gzip files are streamed and lines before the window skipped unparsed',
       'no filter is pushed down: every filter is applied to the events read',
     ];
-    const prefilter = prefilterFor(q.prefilter, PREFILTER_FIELDS);
+    const prefilter = prefilterFor(q.prefilter, PREFILTER_FIELDS, MADE_UP_NAMES);
     if (prefilter) notes.push(`prefilter: a request whose line holds none of these (lower-cased, JSON escapes decoded) is skipped unparsed and counted as prefiltered: ${prefilter.describe}`);
     if (families.length > 1) notes.push(`${families.length} log families (one per apiserver) merged by time`);
     return { partitions, partitionsTotal: total, notes };

@@ -32,6 +32,8 @@ import { prefilterFor, type PrefilterField } from '../shared/prefilter';
  * actor name (actor.alternateId, actor.displayName, actor.id) and the source IP (client.ipAddress).
  */
 const PREFILTER_FIELDS: readonly PrefilterField[] = ['identity', 'sourceIp'];
+/** the actor of a LogEvent that names nobody (src/sources/okta/normalize.ts) */
+const MADE_UP_NAMES = ['unknown'];
 
 /**
  * Okta System Log exports read in place: one file a UTC day (`system-log-YYYY-MM-DD.ndjson`) or any other
@@ -120,7 +122,7 @@ export class OktaArchiveSource implements Source {
     stats.requests += 1;
     const events: AuditEvent[] = [];
     try {
-      const records = readExportFile(this.config.path, file.rel, stats, signal, this.config.maxRawBytes, prefilterFor(q.prefilter, PREFILTER_FIELDS));
+      const records = readExportFile(this.config.path, file.rel, stats, signal, this.config.maxRawBytes, prefilterFor(q.prefilter, PREFILTER_FIELDS, MADE_UP_NAMES));
       for (;;) {
         const r = await records.next();
         if (r.done) {
@@ -161,7 +163,7 @@ export class OktaArchiveSource implements Source {
     const { files: selected } = await this.exportFiles(q.window, newSourceStats());
     const undated = selected.filter((f) => !f.day).length;
     const notes = ['no filter is pushed down: every record of the selected files is read and filtered by the engine'];
-    const prefilter = prefilterFor(q.prefilter, PREFILTER_FIELDS);
+    const prefilter = prefilterFor(q.prefilter, PREFILTER_FIELDS, MADE_UP_NAMES);
     if (prefilter) notes.push(`prefilter: an NDJSON line holding none of these (lower-cased, JSON escapes decoded) is skipped unparsed and counted as prefiltered: ${prefilter.describe}`);
     if (undated > 0) notes.push(`${undated} file(s) without a YYYY-MM-DD day in the name are read for every window`);
     return { partitions: selected.map((f) => f.rel), partitionsTotal: all.files.length, notes };

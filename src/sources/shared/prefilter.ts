@@ -44,14 +44,17 @@ function usable(needle: string | undefined): needle is string {
 
 /**
  * The prefilter for `filter` over the fields a source's records hold literally, or undefined when none of the
- * filter's fields gives needles (every record must then be read).
+ * filter's fields gives needles (every record must then be read). `madeUpNames` are the actor names the source's
+ * normalizer writes when a record names nobody (lower-cased): an identity filter asking for one skips nothing.
  */
-export function prefilterFor(filter: PushedFilter | undefined, literal: readonly PrefilterField[]): Prefilter | undefined {
+export function prefilterFor(filter: PushedFilter | undefined, literal: readonly PrefilterField[], madeUpNames: readonly string[] = []): Prefilter | undefined {
   if (!filter) return undefined;
   const groups: { field: string; needles: string[] }[] = [];
   for (const field of literal) {
     const values = filter[field];
     if (!values?.length) continue;
+    // a name the normalizer gives an actor the record does not name (`unknown`) is in no record's text
+    if (field === 'identity' && values.some((v) => madeUpNames.includes(v.toLowerCase()))) continue;
     const needles = values.map(RULES[field]!);
     // one value that cannot be searched for makes the whole field unusable: its records could match by it
     if (!needles.every(usable)) continue;

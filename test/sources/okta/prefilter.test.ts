@@ -58,18 +58,19 @@ const PEOPLE: Who[] = [
   { ...ALICE, alternateId: 'unknown', id: '00u9other00000000009', displayName: 'Alice/Ops' },
 ];
 const IPS = ['203.0.113.7', '198.51.100.23', '2001:db8::1'];
-const WANTED = ['alice@example.com', 'Bob@Example.com', '00u9other00000000009', 'alice/ops', 'carol@example.com'];
+// `unknown` is the name the normalizer gives an actor the record does not name: in no record's text
+const WANTED = ['alice@example.com', 'Bob@Example.com', '00u9other00000000009', 'alice/ops', 'carol@example.com', 'UNKNOWN'];
 
 describe('the Okta archive prefilter', () => {
   it('returns exactly the events the engine matches with it off (property: case, padding, escapes, ids, IPs)', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ who: fc.integer({ min: 0, max: PEOPLE.length - 1 }), ip: fc.integer({ min: 0, max: IPS.length - 1 }), every: fc.integer({ min: 0, max: 6 }) }), { minLength: 1, maxLength: 25 }),
+        fc.array(fc.record({ who: fc.integer({ min: 0, max: PEOPLE.length }), ip: fc.integer({ min: 0, max: IPS.length - 1 }), every: fc.integer({ min: 0, max: 6 }) }), { minLength: 1, maxLength: 25 }),
         fc.subarray(WANTED),
         fc.subarray(IPS),
         async (records, identity, sourceIp) => {
           const lines = records.map((r, i) => {
-            const value = logEvent({ uuid: `u${i}`, published: `2026-03-14T08:${String(i).padStart(2, '0')}:00.000Z`, eventType: 'user.session.start', actor: PEOPLE[r.who], ip: IPS[r.ip] });
+            const value = logEvent({ uuid: `u${i}`, published: `2026-03-14T08:${String(i).padStart(2, '0')}:00.000Z`, eventType: 'user.session.start', actor: r.who === PEOPLE.length ? null : PEOPLE[r.who], ip: IPS[r.ip] });
             return r.every === 0 ? JSON.stringify(value) : escapedJson(value, r.every);
           });
           const source = archive(lines);
@@ -87,6 +88,18 @@ describe('the Okta archive prefilter', () => {
       ),
       { numRuns: 60 },
     );
+  });
+
+  it('does not prefilter by the name the normalizer gives an actor the record does not name', async () => {
+    // no `unknown` anywhere in the text: the session is named and the actor is null
+    const nobody = logEvent({ uuid: 'n1', published: '2026-03-14T09:00:00.000Z', eventType: 'system.org.rate_limit.violation', actor: null, sessionId: 'idx1sessBBBB' });
+    const alice = logEvent({ uuid: 'a1', published: '2026-03-14T09:01:00.000Z', eventType: 'user.session.start', sessionId: 'idx1sessCCCC' });
+    const lines = [JSON.stringify(nobody).replace(/"unknown"/g, '"n/a"'), JSON.stringify(alice)];
+    expect(lines[0]).not.toMatch(/unknown/i);
+    const q: SourceQuery = { window, order: SortOrder.OLDEST_FIRST, filter: {}, pageSizeHint: 100, prefilter: { identity: ['Unknown'] } };
+    const got = await read(archive(lines), q);
+    expect(got.events.filter((e) => matches(e, { identity: ['Unknown'] }, FIELDS)).map((e) => e.id)).toEqual(['n1']);
+    expect(got.prefiltered).toBe(0);
   });
 
   it('skips what cannot match through the engine, and says so in the status and in explain', async () => {
