@@ -29,6 +29,8 @@ import { NOT_A_TRAIL_FILE, fileSelected, layoutFilter, oddAccountFolder, parseTr
 import { MalformedRecordError, normalizeRecord } from './normalize';
 import { SortBuffer } from './sort-buffer';
 import { identityAliases } from './identity';
+import { isJsonObject } from './record';
+import { prefilterFor, type Prefilter, type PrefilterField } from '../shared/prefilter';
 
 const AWS_LOGS = 'AWSLogs';
 /** a window wide enough that no date folder is pruned: used to count every partition for `plan` */
@@ -122,6 +124,7 @@ export class CloudTrailArchiveSource implements Source {
       return oldestFirst ? d : -d;
     });
     const lag = this.config.deliveryLagMinutes;
+    const prefilter = prefilterFor(q.prefilter, PREFILTER_FIELDS, madeUpName);
     const buffer = new SortBuffer(q.order);
     /** time of the last event released: a record beyond it can no longer be placed in order */
     let released: number | undefined;
@@ -139,7 +142,7 @@ export class CloudTrailArchiveSource implements Source {
         yield event;
       }
       throwIfAborted(ctx.signal, this.id);
-      for (const event of await this.readFile(file, ctx.stats)) {
+      for (const event of await this.readFile(file, ctx.stats, prefilter)) {
         if (!inWindow(q.window, event.time)) continue;
         const t = event.time.getTime();
         if (released !== undefined && (oldestFirst ? t < released : t > released)) {
@@ -165,7 +168,7 @@ export class CloudTrailArchiveSource implements Source {
    * file is counted as damaged); a file that cannot be read, or a record that is not CloudTrail, is counted and
    * named, never thrown: one bad file costs only itself.
    */
-  private async readFile(file: TrailFile, stats: SourceStats): Promise<AuditEvent[]> {
+  private async readFile(file: TrailFile, stats: SourceStats, prefilter?: Prefilter): Promise<AuditEvent[]> {
     const where = this.partitionPrefix + file.path;
     stats.requests += 1;
     stats.partitionsRead += 1;
@@ -185,6 +188,10 @@ export class CloudTrailArchiveSource implements Source {
         stats.scanned += 1;
         if ('error' in record) {
           recordMalformed(stats, record.where, record.error);
+          continue;
+        }
+        if (prefilter && !prefilter.mayMatchStrings(filterStrings(record.value))) {
+          stats.prefiltered += 1;
           continue;
         }
         try {
@@ -212,6 +219,7 @@ export class CloudTrailArchiveSource implements Source {
       notes: [
         `files are selected by the delivery time in their names, widened by deliveryLagMinutes (${this.config.deliveryLagMinutes})`,
         `read in ${q.order === SortOrder.OLDEST_FIRST ? 'ascending' : 'descending'} delivery order through a sort buffer of about one delivery lag`,
+        ...prefilterNote(q),
       ],
     };
   }
@@ -227,4 +235,37 @@ export class CloudTrailArchiveSource implements Source {
       return { ok: false, message: `cannot read ${this.logsRoot}: ${(err as Error).message}`, checkedAt };
     }
   }
+}
+
+/**
+ * What the normalizer makes actor names and the source IP from (src/sources/cloudtrail/actor.ts, normalize.ts):
+ * `userIdentity` (every name is one of its strings or a part of one: an ARN's session, role or last segment), an
+ * Identity Center sign-in's `additionalEventData.UserName` (trimmed), and `sourceIPAddress`.
+ */
+const PREFILTER_FIELDS: readonly PrefilterField[] = ['identity', 'sourceIp'];
+
+/** Names actor.ts writes that no record holds: `unknown`, `root`, `AWS service`, `account <id>`. */
+function madeUpName(name: string): boolean {
+  return name === 'unknown' || name === 'root' || name === 'aws service' || name.startsWith('account ');
+}
+
+/** Every string of the fields the prefilter's fields are read from, for `Prefilter.mayMatchStrings`. */
+function filterStrings(record: unknown): string[] {
+  const out: string[] = [];
+  if (!isJsonObject(record)) return out;
+  const walk = (v: unknown) => {
+    if (typeof v === 'string') out.push(v);
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (isJsonObject(v)) for (const x of Object.values(v)) walk(x);
+  };
+  walk(record.userIdentity);
+  const additional = record.additionalEventData;
+  if (isJsonObject(additional)) walk(additional.UserName);
+  walk(record.sourceIPAddress);
+  return out;
+}
+
+function prefilterNote(q: SourceQuery): string[] {
+  const prefilter = prefilterFor(q.prefilter, PREFILTER_FIELDS, madeUpName);
+  return prefilter ? [`prefilter: a record whose userIdentity, additionalEventData.UserName and sourceIPAddress hold none of these is skipped before it is normalized and counted as prefiltered: ${prefilter.describe}`] : [];
 }

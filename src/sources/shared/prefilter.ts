@@ -18,6 +18,11 @@ import type { EventFilterField, PushedFilter } from '../../domain';
 export interface Prefilter {
   /** false only when the text cannot hold a record that matches */
   mayMatch(text: string): boolean;
+  /**
+   * The same for a record already parsed, given every string the fields the filter reads are made from (decoded
+   * values, so no escapes): false only when none of them can hold a value of some field.
+   */
+  mayMatchStrings(strings: readonly string[]): boolean;
   /** for `explain`: what is looked for */
   readonly describe: string;
 }
@@ -47,14 +52,19 @@ function usable(needle: string | undefined): needle is string {
  * filter's fields gives needles (every record must then be read). `madeUpNames` are the actor names the source's
  * normalizer writes when a record names nobody (lower-cased): an identity filter asking for one skips nothing.
  */
-export function prefilterFor(filter: PushedFilter | undefined, literal: readonly PrefilterField[], madeUpNames: readonly string[] = []): Prefilter | undefined {
+export function prefilterFor(
+  filter: PushedFilter | undefined,
+  literal: readonly PrefilterField[],
+  madeUpNames: readonly string[] | ((lowerCased: string) => boolean) = [],
+): Prefilter | undefined {
+  const madeUp = typeof madeUpNames === 'function' ? madeUpNames : (v: string) => madeUpNames.includes(v);
   if (!filter) return undefined;
   const groups: { field: string; needles: string[] }[] = [];
   for (const field of literal) {
     const values = filter[field];
     if (!values?.length) continue;
     // a name the normalizer gives an actor the record does not name (`unknown`) is in no record's text
-    if (field === 'identity' && values.some((v) => madeUpNames.includes(v.toLowerCase()))) continue;
+    if (field === 'identity' && values.some((v) => madeUp(v.toLowerCase()))) continue;
     const needles = values.map(RULES[field]!);
     // one value that cannot be searched for makes the whole field unusable: its records could match by it
     if (!needles.every(usable)) continue;
@@ -67,6 +77,10 @@ export function prefilterFor(filter: PushedFilter | undefined, literal: readonly
     mayMatch(text: string): boolean {
       const hay = searchable(text);
       for (const p of patterns) if (!p.test(hay)) return false;
+      return true;
+    },
+    mayMatchStrings(strings: readonly string[]): boolean {
+      for (const p of patterns) if (!strings.some((v) => p.test(v))) return false;
       return true;
     },
   };
