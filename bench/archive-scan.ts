@@ -20,11 +20,11 @@ import { DEFAULT_ARCHIVE_SPEC, ensureK8sArchive } from './k8s-archive';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const IDENTITY = 'oidc:alice@example.com';
-const mb = (b: number) => b / 1e6;
-const round = (x: number, d = 2) => Number(x.toFixed(d));
+export const mb = (b: number) => b / 1e6;
+export const round = (x: number, d = 2) => Number(x.toFixed(d));
 
 /** Resets the process's peak RSS (Linux: `5` to clear_refs), so that VmHWM is the peak of what comes next. */
-function resetPeak(pid: number): boolean {
+export function resetPeak(pid: number): boolean {
   try {
     fs.writeFileSync(`/proc/${pid}/clear_refs`, '5');
     return true;
@@ -68,7 +68,7 @@ async function page(url: string, window: { from: string; to: string }, filter: R
 }
 
 /** Every page of `first` through the API; what the source read, summed over the pages. */
-async function allPages(url: string, window: { from: string; to: string }, filter: Record<string, unknown>, first: number, limit = Infinity) {
+export async function allPages(url: string, window: { from: string; to: string }, filter: Record<string, unknown>, first: number, limit = Infinity) {
   const t0 = performance.now();
   let events = 0;
   let pages = 0;
@@ -92,13 +92,13 @@ async function allPages(url: string, window: { from: string; to: string }, filte
   return { ms: performance.now() - t0, events, pages, complete, read };
 }
 
-function decode(file: string): Buffer {
+export function decode(file: string): Buffer {
   const raw = fs.readFileSync(file);
   return raw[0] === 0x1f && raw[1] === 0x8b ? zlib.gunzipSync(raw) : raw;
 }
 
 /** Runs `f` `n` times and keeps the fastest (the same for every reader, so that none is favoured by a cold cache). */
-async function best<T extends { ms: number }>(n: number, f: () => Promise<T> | T): Promise<T> {
+export async function best<T extends { ms: number }>(n: number, f: () => Promise<T> | T): Promise<T> {
   let kept: T | undefined;
   for (let i = 0; i < n; i++) {
     const r = await f();

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { runArchiveScanBench } from './archive-scan';
+import { runCloudTrailScanBench } from './cloudtrail-scan';
 import { runIdentityBench } from './identity';
 import { runExportBench } from './export';
 import { runK8sAuditBench } from './k8s-audit';
@@ -22,6 +23,11 @@ async function main(): Promise<void> {
   if (want('scan')) {
     log('== One selective question over a day of the archive: auditgraph beside DuckDB and gunzip ==');
     results.scan = await runArchiveScanBench({ dir: path.resolve(__dirname, '../../bench/.data/k8s'), log });
+    log('');
+  }
+  if (want('trail')) {
+    log('== The same question over a CloudTrail archive in the S3 layout ==');
+    results.trail = await runCloudTrailScanBench({ dir: path.resolve(__dirname, '../../bench/.data/cloudtrail'), log });
     log('');
   }
   if (want('export')) {
