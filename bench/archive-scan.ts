@@ -97,6 +97,16 @@ export function decode(file: string): Buffer {
   return raw[0] === 0x1f && raw[1] === 0x8b ? zlib.gunzipSync(raw) : raw;
 }
 
+/** The bare decompression of `files`, one thread, nothing else: the fastest of `runs`. */
+export function gunzipBaseline(files: readonly string[], runs: number): Promise<{ ms: number; bytes: number }> {
+  return best(runs, () => {
+    const t0 = performance.now();
+    let bytes = 0;
+    for (const f of files) bytes += decode(f).length;
+    return { ms: performance.now() - t0, bytes };
+  });
+}
+
 /** Runs `f` `n` times and keeps the fastest (the same for every reader, so that none is favoured by a cold cache). */
 export async function best<T extends { ms: number }>(n: number, f: () => Promise<T> | T): Promise<T> {
   let kept: T | undefined;
@@ -143,12 +153,7 @@ export async function runArchiveScanBench(opts: { dir: string; log: (line: strin
   log(`day ${day.from.toISOString()} +24h: ${files.length} files, ${round(mb(textBytes), 1)} MB of text`);
 
   // baselines, one thread, nothing else
-  const gunzip = await best(runs, () => {
-    const t0 = performance.now();
-    let bytes = 0;
-    for (const f of files) bytes += decode(f).length;
-    return { ms: performance.now() - t0, bytes };
-  });
+  const gunzip = await gunzipBaseline(files, runs);
   const parseLoop = await best(runs, () => {
     const t0 = performance.now();
     let lines = 0;

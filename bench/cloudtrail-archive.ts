@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
+import { prng } from './k8s-archive';
 
 /**
  * A deterministic CloudTrail archive for the benchmark, laid out as a trail delivers it to S3:
@@ -36,17 +37,6 @@ const VERSION = 1;
 const MANIFEST = 'manifest.json';
 const FIVE_MIN = 300_000;
 const HOUR = 3_600_000;
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CALLS: [string, string, boolean][] = [
   ['s3.amazonaws.com', 'GetBucketAcl', true],

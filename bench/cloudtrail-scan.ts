@@ -7,7 +7,7 @@ import { ConfigNode } from '../src/config/fields';
 import { SortOrder, type Source } from '../src/domain';
 import { Limiters } from '../src/query/limiter';
 import { cloudtrailDefinition } from '../src/sources/cloudtrail';
-import { allPages, best, decode, mb, resetPeak, round } from './archive-scan';
+import { allPages, best, decode, gunzipBaseline, mb, resetPeak, round } from './archive-scan';
 import { ALICE, DEFAULT_TRAIL_SPEC, ensureTrailArchive } from './cloudtrail-archive';
 import { procStatusBytes, startServerProcess, stopServerProcess } from './server-process';
 
@@ -61,12 +61,7 @@ export async function runCloudTrailScanBench(opts: { dir: string; log: (line: st
   const textBytes = files.reduce((s, f) => s + decode(f).length, 0);
   log(`archive: ${manifest.records} records in ${manifest.files} files, ${round(mb(manifest.bytesOnDisk), 1)} MB on disk; the day reads ${files.length} files, ${round(mb(textBytes), 1)} MB of text`);
 
-  const gunzip = await best(runs, () => {
-    const t0 = performance.now();
-    let bytes = 0;
-    for (const f of files) bytes += decode(f).length;
-    return { ms: performance.now() - t0, bytes };
-  });
+  const gunzip = await gunzipBaseline(files, runs);
   const parseLoop = await best(runs, () => {
     const t0 = performance.now();
     let records = 0;

@@ -40,7 +40,7 @@ export const DEFAULT_ARCHIVE_SPEC: K8sArchiveSpec = {
 };
 
 /** mulberry32: small, fast, and the same sequence everywhere */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
