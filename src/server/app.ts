@@ -22,7 +22,7 @@ import { useHealth } from './plugins/use-health';
 import { hostChecker, useHostCheck } from './plugins/use-host-check';
 import { useLocationHiding } from './plugins/use-location-hiding';
 import { useQueryLimits } from './plugins/use-query-limits';
-import { useMetrics } from './plugins/use-metrics';
+import { useMetrics, type EngineState } from './plugins/use-metrics';
 import { useRequestLog } from './plugins/use-request-log';
 import { useTracing } from './plugins/use-tracing';
 import { SourceReadiness } from './readiness';
@@ -75,14 +75,28 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
   const host = opts.host ?? config.server.host;
   // refuses, before anything starts, to serve a non-loopback address without authentication
   const notices = [authAtStartup(config.auth, host), ...config.auth.warnings.map((w) => `warning: ${w}`)];
+  const pageCache = new PageCache({ ...DEFAULT_PAGE_CACHE, maxBytes: config.query.pageCacheBytes });
   const engine = new QueryEngine(config.sources, {
     deadlineMs: config.query.deadlineMs,
     sourceTimeoutMs: config.query.sourceTimeoutMs,
     cursorSecret: config.query.cursorSecrets,
     expandIdentity: (values) => expandIdentities(values, config.identity),
     redactor: new Redactor(config.redaction),
-    pageCache: new PageCache({ ...DEFAULT_PAGE_CACHE, maxBytes: config.query.pageCacheBytes }),
+    pageCache,
     readSlots: new ReadSlots(config.query.maxConcurrentReads),
+  });
+  const engineState = (): EngineState => ({
+    readsActive: engine.readSlots.active,
+    readsWaiting: engine.readSlots.pending,
+    readsQueued: engine.readSlots.queued,
+    readsShared: engine.sharedPages.joined,
+    suspendedReads: engine.parking.size,
+    readsContinued: engine.parking.continued,
+    pageCacheBytes: pageCache.weight,
+    pageCacheEntries: pageCache.size,
+    pageCacheHits: pageCache.hits,
+    pageCacheMisses: pageCache.misses,
+    pageCacheEvictions: pageCache.evictions,
   });
   if (!config.redaction.enabled) notices.push('warning: redaction is off (redaction.enabled: false): raw records, Kubernetes Secret data and credential headers among them, go out as the sources returned them');
   const contexts = new RequestContexts(config, engine);
@@ -104,7 +118,7 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
   const plugins: ServerPlugin[] = [
     useRequestLog(),
     useTracing({ config: config.tracing, version, exporter: opts.spanExporter }),
-    ...(config.metrics.enabled ? [useMetrics({ sourceIds: config.sources.map((s) => s.id), version, authRequired: contexts.authenticator.required, sourceHealth: () => readiness.known() })] : []),
+    ...(config.metrics.enabled ? [useMetrics({ sourceIds: config.sources.map((s) => s.id), version, authRequired: contexts.authenticator.required, sourceHealth: () => readiness.known(), engineState })] : []),
     useHostCheck({ allowedHosts: config.server.allowedHosts, listenHost: host }),
     // before authentication, so that refused requests are recorded too
     ...(accessLog ? [accessLog] : []),

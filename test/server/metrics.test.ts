@@ -90,6 +90,30 @@ describe('GET /metrics', () => {
     expect(sample(text, 'auditgraph_build_info', { node: process.version })).toBe(1);
   });
 
+  it('shows the engine: read slots, shared and suspended reads, and the page cache serving a repeated query', async () => {
+    const w = `{from: "${new Date(Date.now() - 55 * 60_000).toISOString()}", to: "${new Date(Date.now() - 60_000).toISOString()}"}`;
+    const before = await metrics();
+    const hits0 = sample(before, 'auditgraph_page_cache_hits_total') ?? 0;
+    const misses0 = sample(before, 'auditgraph_page_cache_misses_total') ?? 0;
+    const q = `{ events(window: ${w}, first: 5) { edges { cursor } sources { requests cacheHits } } }`;
+    const first = (await post(q)).json<{ data: { events: { sources: { requests: number; cacheHits: number }[] } } }>().data.events.sources[0];
+    // the same request seconds later (the window is still open: a page is kept 10 s) asks Okta nothing
+    const again = (await post(q)).json<{ data: { events: { sources: { requests: number; cacheHits: number }[] } } }>().data.events.sources[0];
+    expect(first.requests).toBeGreaterThan(0);
+    expect(again).toEqual({ requests: 0, cacheHits: first.requests });
+    const after = await metrics();
+    expect(sample(after, 'auditgraph_page_cache_hits_total')).toBe(hits0 + first.requests);
+    expect(sample(after, 'auditgraph_page_cache_misses_total')).toBe(misses0 + first.requests);
+    expect(sample(after, 'auditgraph_page_cache_entries')).toBeGreaterThan(0);
+    expect(sample(after, 'auditgraph_page_cache_bytes')).toBeGreaterThan(0);
+    // nothing is being read while /metrics answers
+    expect(sample(after, 'auditgraph_reads_active')).toBe(0);
+    expect(sample(after, 'auditgraph_reads_waiting')).toBe(0);
+    for (const name of ['auditgraph_reads_queued_total', 'auditgraph_reads_shared_total', 'auditgraph_suspended_reads', 'auditgraph_suspended_reads_continued_total', 'auditgraph_page_cache_evictions_total']) {
+      expect([name, typeof sample(after, name)]).toEqual([name, 'number']);
+    }
+  });
+
   it('labels only what the config and schema name, never what a caller sends', async () => {
     await rawRequest(server.url.replace('/graphql', '/evil-path-xyz'));
     await post('{ evilFieldXyz }');

@@ -15,6 +15,26 @@ export interface MetricsOptions {
   authRequired: boolean;
   /** the last known health of each source (from /readyz), for `auditgraph_source_up` */
   sourceHealth: () => ReadonlyMap<string, boolean>;
+  /** what the engine holds and shares right now (read slots, shared reads, suspended reads, the page cache) */
+  engineState?: () => EngineState;
+}
+
+/** The engine's own figures, read when /metrics is scraped. */
+export interface EngineState {
+  readsActive: number;
+  readsWaiting: number;
+  /** since start: reads that waited for a slot, reads answered by another identical read */
+  readsQueued: number;
+  readsShared: number;
+  suspendedReads: number;
+  /** since start: suspended reads a later page continued */
+  readsContinued: number;
+  pageCacheBytes: number;
+  pageCacheEntries: number;
+  /** since start */
+  pageCacheHits: number;
+  pageCacheMisses: number;
+  pageCacheEvictions: number;
 }
 
 const METHODS = new Set(['GET', 'POST', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'PATCH']);
@@ -45,6 +65,7 @@ export function useMetrics(opts: MetricsOptions): ServerPlugin {
     },
   });
 
+  if (opts.engineState) engineMetrics(opts.engineState, registers);
   const upstreamRequests = new Counter({ name: 'auditgraph_upstream_requests_total', help: 'upstream requests (API calls) by source and outcome: ok, throttled, error, aborted', labelNames: ['source', 'outcome'], registers });
   const upstreamErrors = new Counter({ name: 'auditgraph_upstream_errors_total', help: 'failed upstream requests by source and error code (UNAUTHENTICATED, UPSTREAM_ERROR, UNREACHABLE…)', labelNames: ['source', 'code'], registers });
   const upstreamThrottles = new Counter({ name: 'auditgraph_upstream_throttles_total', help: 'throttling replies from the upstream (each waited for and retried, or given up)', labelNames: ['source'], registers });
@@ -156,4 +177,39 @@ export function useMetrics(opts: MetricsOptions): ServerPlugin {
       registry.clear();
     },
   };
+}
+
+/** Gauges and counters read from the engine when scraped (its figures are kept by the engine, not here). */
+function engineMetrics(state: () => EngineState, registers: Registry[]): void {
+  const gauge = (name: string, help: string, value: (s: EngineState) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers,
+      collect() {
+        this.set(value(state()));
+      },
+    });
+  const counter = (name: string, help: string, value: (s: EngineState) => number) =>
+    new Counter({
+      name,
+      help,
+      registers,
+      collect() {
+        // the engine counts; the series shows its count (monotonic: reset, then the whole of it)
+        this.reset();
+        this.inc(value(state()));
+      },
+    });
+  gauge('auditgraph_reads_active', 'pages being read now (at most query.maxConcurrentReads)', (s) => s.readsActive);
+  gauge('auditgraph_reads_waiting', 'page reads waiting for a read slot', (s) => s.readsWaiting);
+  counter('auditgraph_reads_queued_total', 'page reads that waited for a read slot', (s) => s.readsQueued);
+  counter('auditgraph_reads_shared_total', 'page requests answered by an identical read already in flight', (s) => s.readsShared);
+  gauge('auditgraph_suspended_reads', "sources' reads suspended at the end of a page, for the next page of its cursor", (s) => s.suspendedReads);
+  counter('auditgraph_suspended_reads_continued_total', 'suspended reads a later page continued', (s) => s.readsContinued);
+  gauge('auditgraph_page_cache_bytes', 'what the upstream page cache holds (bytes of JSON)', (s) => s.pageCacheBytes);
+  gauge('auditgraph_page_cache_entries', 'upstream pages in the page cache', (s) => s.pageCacheEntries);
+  counter('auditgraph_page_cache_hits_total', 'upstream pages served from the page cache instead of a request', (s) => s.pageCacheHits);
+  counter('auditgraph_page_cache_misses_total', 'upstream pages the page cache did not hold (requested)', (s) => s.pageCacheMisses);
+  counter('auditgraph_page_cache_evictions_total', 'pages evicted to keep the cache within query.pageCacheBytes', (s) => s.pageCacheEvictions);
 }
