@@ -22,7 +22,8 @@ import { firstPartition, listPartitions, walkArchive, type ArchiveLayout } from 
 import type { AzureArchiveConfig } from './config';
 import { EARLY_MS, NOT_AN_EXPORT_FILE, PARTITION_HOUR_MS, eventTimesOf, folderOutsideLayout, folderSpan, overlapsWindow, partitionOf, type ExportPartition } from './layout';
 import { sortByTime } from './order';
-import { readExportFile } from './reader';
+import { MADE_UP_NAMES, PREFILTER_FIELDS, readExportFile } from './reader';
+import { prefilterFor } from '../shared/prefilter';
 import { identityAliases } from './identity';
 
 const EXPORT_FOLDER = 'insights-activity-logs';
@@ -65,10 +66,11 @@ export class AzureActivityArchiveSource implements Source {
     let held: AuditEvent[] = [];
     let lastYielded: number | undefined;
     const tooLate = new TooLateNote(ctx.stats, this.config.lateArrivalMinutes);
+    const prefilter = prefilterFor(q.prefilter, PREFILTER_FIELDS, MADE_UP_NAMES);
     for (let i = 0; i < files.length; i++) {
       throwIfAborted(ctx.signal, this.id);
       try {
-        for await (const event of readExportFile(root, files[i], { sourceId: this.id, signal: ctx.signal, stats: ctx.stats, maxRawBytes: this.config.maxRawBytes })) {
+        for await (const event of readExportFile(root, files[i], { sourceId: this.id, signal: ctx.signal, stats: ctx.stats, maxRawBytes: this.config.maxRawBytes, prefilter })) {
           if (!inWindow(q.window, event.time)) continue;
           const t = event.time.getTime();
           // filed later than the allowance, behind events already returned: it cannot be placed in order
@@ -110,6 +112,7 @@ export class AzureActivityArchiveSource implements Source {
       notes: [
         `hour files are pruned by the y/m/d/h in their paths, widened by ${this.config.lateArrivalMinutes} min of late arrival (a PT1H.json holds the events received in its hour)`,
         'ids are derived from correlationId, operationName, resourceId, time and resultType: the export has no eventDataId',
+        ...prefilterNote(q),
       ],
     };
   }
@@ -201,4 +204,9 @@ function isDirectory(p: string): boolean {
   } catch {
     return false;
   }
+}
+
+function prefilterNote(q: SourceQuery): string[] {
+  const prefilter = prefilterFor(q.prefilter, PREFILTER_FIELDS, MADE_UP_NAMES);
+  return prefilter ? [`prefilter: a record whose caller, identity and callerIpAddress hold none of these is skipped before it is normalized and counted as prefiltered: ${prefilter.describe}`] : [];
 }

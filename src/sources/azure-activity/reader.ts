@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { checkPlausibleTime, recordMalformed, type AuditEvent, type SourceStats } from '../../domain';
 import { readLines } from '../shared/files';
+import type { Prefilter, PrefilterField } from '../shared/prefilter';
 import { capRaw } from '../shared/raw';
 import type { ExportPartition } from './layout';
 import { normalizeExportRecord } from './normalize';
@@ -13,7 +14,7 @@ import { normalizeExportRecord } from './normalize';
 export async function* readExportFile(
   root: string,
   partition: ExportPartition,
-  ctx: { sourceId: string; signal: AbortSignal; stats: SourceStats; maxRawBytes: number },
+  ctx: { sourceId: string; signal: AbortSignal; stats: SourceStats; maxRawBytes: number; prefilter?: Prefilter },
 ): AsyncGenerator<AuditEvent> {
   ctx.stats.requests += 1;
   ctx.stats.partitionsRead += 1;
@@ -32,6 +33,10 @@ export async function* readExportFile(
     const records = recordsOf(parsed);
     for (const record of records) {
       ctx.stats.scanned += 1;
+      if (ctx.prefilter && !ctx.prefilter.mayMatchStrings(filterStrings(record))) {
+        ctx.stats.prefiltered += 1;
+        continue;
+      }
       let event: AuditEvent;
       try {
         event = normalizeExportRecord(record, normalizeContext);
@@ -50,4 +55,29 @@ function recordsOf(parsed: unknown): unknown[] {
   const wrapped = parsed as { records?: unknown; time?: unknown } | null;
   if (wrapped && typeof wrapped === 'object' && Array.isArray(wrapped.records) && wrapped.time === undefined) return wrapped.records;
   return [parsed];
+}
+
+/**
+ * What the normalizer makes actor names and the source IP of an export record from (normalize.ts): `caller`,
+ * `identity` (the token's claims: upn, object id, app id; the authorization evidence's principal), each trimmed,
+ * and `callerIpAddress`. The one name it makes up is `unknown` (a record naming nobody).
+ */
+export const PREFILTER_FIELDS: readonly PrefilterField[] = ['identity', 'sourceIp'];
+export const MADE_UP_NAMES = ['unknown'];
+
+/** Every string of those fields, for `Prefilter.mayMatchStrings`. */
+function filterStrings(record: unknown): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown) => {
+    if (typeof v === 'string') out.push(v);
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (v !== null && typeof v === 'object') for (const x of Object.values(v)) walk(x);
+  };
+  if (record !== null && typeof record === 'object' && !Array.isArray(record)) {
+    const r = record as Record<string, unknown>;
+    walk(r.caller);
+    walk(r.identity);
+    walk(r.callerIpAddress);
+  }
+  return out;
 }

@@ -80,7 +80,8 @@ export function prefilterFor(
       return true;
     },
     mayMatchStrings(strings: readonly string[]): boolean {
-      for (const p of patterns) if (!strings.some((v) => p.test(v))) return false;
+      // a string may hold JSON of its own (claims copied as text): its escapes are read too
+      for (const p of patterns) if (!strings.some((v) => p.test(v) || (v.includes('\\') && p.test(decodeEscapes(v))))) return false;
       return true;
     },
   };
