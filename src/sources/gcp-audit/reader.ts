@@ -28,6 +28,7 @@ import type { GcpAuditArchiveConfig } from './config';
 import { parseSinkPath, sinkLayout, SINK_ROOT, type HourFile } from './layout';
 import { MalformedEntryError, normalizeEntry } from './normalize';
 import { identityAliases } from './identity';
+import { prefilterFor, type Prefilter, type PrefilterField } from '../shared/prefilter';
 
 interface Candidates {
   /** the hours the window selects, in read order, each with its files (every log, every shard) */
@@ -92,7 +93,7 @@ export class GcpAuditArchiveSource implements Source {
    * and the engine merges identical ones (counted) and keeps apart entries that share an insertId but differ.
    * One bad file costs only itself.
    */
-  private async readHour(files: HourFile[], window: TimeWindow, ctx: SourceCallContext): Promise<AuditEvent[]> {
+  private async readHour(files: HourFile[], window: TimeWindow, ctx: SourceCallContext, prefilter?: Prefilter): Promise<AuditEvent[]> {
     const events: AuditEvent[] = [];
     for (const file of files) {
       throwIfAborted(ctx.signal, this.id);
@@ -101,7 +102,7 @@ export class GcpAuditArchiveSource implements Source {
       try {
         for await (const { line, lineNo } of readLines(path.join(this.config.path, file.path), file.path, ctx.stats, ctx.signal)) {
           if (line.trim() === '') continue;
-          const event = this.parseLine(line, `${file.path}:${lineNo}`, ctx.stats);
+          const event = this.parseLine(line, `${file.path}:${lineNo}`, ctx.stats, prefilter);
           if (event && inWindow(window, event.time)) events.push(capRaw(event, line, line.length, this.config.maxRawBytes, ctx.stats));
         }
       } catch (err) {
@@ -112,8 +113,12 @@ export class GcpAuditArchiveSource implements Source {
     return events;
   }
 
-  private parseLine(line: string, where: string, stats: SourceStats): AuditEvent | undefined {
+  private parseLine(line: string, where: string, stats: SourceStats, prefilter?: Prefilter): AuditEvent | undefined {
     stats.scanned += 1;
+    if (prefilter && !prefilter.mayMatch(line)) {
+      stats.prefiltered += 1;
+      return undefined;
+    }
     let raw: unknown;
     try {
       raw = JSON.parse(line);
@@ -137,8 +142,9 @@ export class GcpAuditArchiveSource implements Source {
     const { hours, listed, selected } = await this.candidates(q.window, q.order, ctx.stats);
     ctx.stats.partitionsPruned += listed - selected;
     const compare = compareEvents(q.order);
+    const prefilter = prefilterFor(q.prefilter, PREFILTER_FIELDS, madeUpName);
     for (const { files } of hours) {
-      const events = await this.readHour(files, q.window, ctx);
+      const events = await this.readHour(files, q.window, ctx, prefilter);
       events.sort(compare);
       for (const event of events) {
         throwIfAborted(ctx.signal, this.id);
@@ -157,6 +163,7 @@ export class GcpAuditArchiveSource implements Source {
       notes: [
         `${hours.length} hour(s) of ${this.config.logs.join(', ')}; each hour's files are read and sorted together`,
         ...(this.config.includeGke ? [] : ['GKE (k8s_cluster) entries are skipped']),
+        ...prefilterNote(q),
       ],
     };
   }
@@ -173,4 +180,23 @@ export class GcpAuditArchiveSource implements Source {
       return { ok: false, message: `cannot read ${sinkRoot}: ${(err as Error).message}`, checkedAt };
     }
   }
+}
+
+/**
+ * What the normalizer copies from a LogEntry's strings (actor.ts, normalize.ts): principalEmail, principalSubject,
+ * the delegation chain's emails, subjects and claims, the service name, and requestMetadata.callerIp.
+ */
+const PREFILTER_FIELDS: readonly PrefilterField[] = ['identity', 'sourceIp'];
+
+/**
+ * Names the normalizer writes that a line need not hold: `unknown` (no caller, no service), and a Kubernetes
+ * service account it builds from a Workload Identity subject (`system:serviceaccount:<ns>:<name>`).
+ */
+function madeUpName(name: string): boolean {
+  return name === 'unknown' || name.startsWith('system:serviceaccount:');
+}
+
+function prefilterNote(q: SourceQuery): string[] {
+  const prefilter = prefilterFor(q.prefilter, PREFILTER_FIELDS, madeUpName);
+  return prefilter ? [`prefilter: a line holding none of these (lower-cased, JSON escapes decoded) is skipped unparsed and counted as prefiltered: ${prefilter.describe}`] : [];
 }
