@@ -40,7 +40,8 @@ const CALLERS: JsonObject[] = [
   { authenticationInfo: { principalEmail: 'system:serviceaccount:kube-system:gke-agent' } },
   // Google on its own: the service name is the actor
   {},
-  { serviceName: undefined, authenticationInfo: {} },
+  // nor a service
+  { authenticationInfo: {}, noService: true },
 ];
 const WANTED = ['alice@example.com', 'bob@example.com', 'carol@example.com', 'system:serviceaccount:flyte:trainer', 'compute.googleapis.com', 'unknown', 'user:alice@example.com', 'system:serviceaccount:kube-system:gke-agent'];
 const IPS = ['198.51.100.23', '10.0.0.8', 'private'];
@@ -49,7 +50,10 @@ const window = { from: new Date('2026-03-14T09:00:00Z'), to: new Date('2026-03-1
 function entry(i: number, who: number, ip: number): JsonObject {
   const caller = CALLERS[who];
   const payload: JsonObject = { serviceName: 'compute.googleapis.com', methodName: 'v1.compute.instances.list', requestMetadata: { callerIp: IPS[ip] }, ...caller };
-  if ('serviceName' in caller && caller.serviceName === undefined) delete payload.serviceName;
+  if (caller.noService) {
+    delete payload.serviceName;
+    delete payload.noService;
+  }
   return auditEntry({ insertId: `e${i}`, timestamp: `2026-03-14T09:${String(10 + i).padStart(2, '0')}:00Z`, payload });
 }
 
