@@ -82,6 +82,8 @@ export interface QueryConfig {
   pageCacheBytes: number;
   /** how many pages the server reads at once, in turn between callers (0: no limit) */
   maxConcurrentReads: number;
+  /** what the decoded-file cache of the archive sources may hold, in bytes (0: none) */
+  fileCacheBytes: number;
 }
 
 /** The validated configuration the server runs with. */

@@ -16,6 +16,7 @@ import { parseTaskLogs } from './task-logs';
 import { parseLimitsConfig, parseLoggingConfig, parseServerConfig } from './server';
 import { DEFAULT_PAGE_CACHE } from '../query/page-cache';
 import { DEFAULT_CONCURRENT_READS } from '../query/read-slots';
+import { DEFAULT_FILE_CACHE_BYTES } from '../query/file-cache';
 
 const TOP_KEYS = ['sources', 'identity', 'server', 'limits', 'logging', 'metrics', 'tracing', 'query', 'auth', 'accessLog', 'redaction', 'taskLogs'] as const;
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
@@ -47,7 +48,7 @@ export function configFromDocument(doc: unknown, origin: string, deps: SourceDep
   const sources = buildSources(entries, deps);
 
   const query = root.child('query');
-  query?.allowOnly(['deadlineMs', 'sourceTimeoutMs', 'cursorSecretEnv', 'cursorSecretFile', 'cursorSecrets', 'pageCacheBytes', 'maxConcurrentReads']);
+  query?.allowOnly(['deadlineMs', 'sourceTimeoutMs', 'cursorSecretEnv', 'cursorSecretFile', 'cursorSecrets', 'pageCacheBytes', 'maxConcurrentReads', 'fileCacheBytes']);
   const cursor = parseCursorSecrets(query, env);
   const deadlineMs = query?.number('deadlineMs', 30_000, { min: 100, max: 600_000, integer: true }) ?? 30_000;
   // a source's budget must leave the page time to go on without it
@@ -69,6 +70,7 @@ export function configFromDocument(doc: unknown, origin: string, deps: SourceDep
       cursorSecrets: cursor.secrets,
       cursorSecretConfigured: cursor.configured,
       pageCacheBytes: query?.number('pageCacheBytes', DEFAULT_PAGE_CACHE.maxBytes, { min: 0, max: 16 * 1024 ** 3, integer: true }) ?? DEFAULT_PAGE_CACHE.maxBytes,
+      fileCacheBytes: query?.number('fileCacheBytes', DEFAULT_FILE_CACHE_BYTES, { min: 0, max: 16 * 1024 ** 3, integer: true }) ?? DEFAULT_FILE_CACHE_BYTES,
       maxConcurrentReads: query?.number('maxConcurrentReads', DEFAULT_CONCURRENT_READS, { min: 0, max: 10_000, integer: true }) ?? DEFAULT_CONCURRENT_READS,
     },
     identity: parseIdentityConfig(root.value.identity, { sources: entries }),

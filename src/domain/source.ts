@@ -196,6 +196,40 @@ export function recordUnreadable(stats: SourceStats, where: string, reason: stri
   if (stats.unreadableSamples.length < MAX_MALFORMED_SAMPLES) stats.unreadableSamples.push(`${where}: ${reason}`);
 }
 
+/**
+ * Adds what reading one file counted (`from`, a fresh SourceStats the read wrote to) to a query's counters. When
+ * the file came from the decoded-file cache (`served`), nothing was opened or read this time: `requests`,
+ * `partitionsRead` and `bytesRead` are not added, `cacheHits` is; what the file holds (records scanned, malformed,
+ * damaged, cut, implausible) is reported as if it had been read.
+ */
+export function addFileStats(into: SourceStats, from: SourceStats, served: boolean): void {
+  if (served) into.cacheHits += 1;
+  else {
+    into.requests += from.requests;
+    into.partitionsRead += from.partitionsRead;
+    into.bytesRead += from.bytesRead;
+  }
+  into.scanned += from.scanned;
+  into.prefiltered += from.prefiltered;
+  into.malformed += from.malformed;
+  into.duplicates += from.duplicates;
+  into.idConflicts += from.idConflicts;
+  into.partitionsIgnored += from.partitionsIgnored;
+  into.partitionsDamaged += from.partitionsDamaged;
+  into.partitionsUnreadable += from.partitionsUnreadable;
+  into.rawTruncated += from.rawTruncated;
+  into.implausibleTimes += from.implausibleTimes;
+  const samples = (to: string[], add: string[]) => {
+    for (const s of add) if (to.length < MAX_MALFORMED_SAMPLES) to.push(s);
+  };
+  samples(into.malformedSamples, from.malformedSamples);
+  samples(into.ignoredSamples, from.ignoredSamples);
+  samples(into.damagedSamples, from.damagedSamples);
+  samples(into.unreadableSamples, from.unreadableSamples);
+  samples(into.implausibleSamples, from.implausibleSamples);
+  into.notes.push(...from.notes);
+}
+
 /** What a page cache gave for one upstream request: the page, and whether it was served without a request. */
 export interface UpstreamPageLoad<T> {
   value: T;
@@ -211,9 +245,24 @@ export interface UpstreamPageCache {
   load<T>(key: string, settled: boolean, signal: AbortSignal, fetch: () => Promise<T>, keep?: (page: T) => boolean): Promise<UpstreamPageLoad<T>>;
 }
 
+/**
+ * An archive file read once and kept decoded (src/query/file-cache.ts): its events and what reading it counted.
+ * `bytes` is what it weighs in memory, roughly.
+ */
+export interface ArchiveFileRead<T> {
+  value: T;
+  stats: SourceStats;
+  bytes: number;
+}
+
 export interface SourceCallContext {
   signal: AbortSignal;
   stats: SourceStats;
+  /**
+   * where an archive source may keep the files it decoded, by path and signature (size, modification time), for
+   * the next query that reads them (the engine's; absent: every file is read)
+   */
+  files?: UpstreamPageCache;
   /** where a live source's upstream pages may be served from again (the engine's; absent: every request is sent) */
   cache?: UpstreamPageCache;
   /**

@@ -131,6 +131,8 @@ export interface EngineOptions {
   parking?: ScanParking;
   /** where live sources' upstream pages are served again from (src/query/page-cache.ts); none: every request is sent */
   pageCache?: UpstreamPageCache;
+  /** where archive sources keep the files they decoded (src/query/file-cache.ts); none: every file is read */
+  fileCache?: UpstreamPageCache;
   /** where identical requests in flight at once share one read (src/query/shared-pages.ts); shared by every view */
   sharedPages?: SharedPages<EventsPage>;
   /** how many pages are read at once, served in turn between callers (src/query/read-slots.ts); default: no limit */
@@ -208,9 +210,12 @@ export class QueryEngine {
     return plan.window !== null && plan.window.to.getTime() + followPolicy(plan.source).lagMs < this.now().getTime();
   }
 
-  /** The page cache a source's calls may be served from, and whether its window has settled. */
-  cacheFor(plan: SourcePlan): Pick<SourceCallContext, 'cache' | 'settled'> {
-    return this.opts.pageCache ? { cache: this.opts.pageCache, settled: this.settled(plan) } : {};
+  /** The page cache a source's calls may be served from, whether its window has settled, and the decoded-file cache. */
+  cacheFor(plan: SourcePlan): Pick<SourceCallContext, 'cache' | 'settled' | 'files'> {
+    return {
+      ...(this.opts.pageCache ? { cache: this.opts.pageCache, settled: this.settled(plan) } : {}),
+      ...(this.opts.fileCache ? { files: this.opts.fileCache } : {}),
+    };
   }
 
   /** Ends the reads suspended for later pages (server shutdown). */

@@ -7,6 +7,8 @@ export interface PageCacheOptions {
   openTtlMs: number;
   /** a page heavier than this is not kept (it would push everything else out) */
   maxEntryBytes?: number;
+  /** what an entry weighs, in bytes (default: the length of its JSON); undefined: not kept */
+  weigh?: (value: unknown) => number | undefined;
   now?: () => number;
 }
 
@@ -86,7 +88,7 @@ export class PageCache implements UpstreamPageCache {
   }
 
   private store(key: string, value: unknown, settled: boolean): void {
-    const bytes = weigh(value);
+    const bytes = (this.opts.weigh ?? weigh)(value);
     if (bytes === undefined || bytes > (this.opts.maxEntryBytes ?? this.opts.maxBytes / 4)) return;
     const old = this.entries.get(key);
     if (old) this.remove(key, old);

@@ -68,7 +68,7 @@ export class SourceStatusObject implements StatusFields {
 
   @Field(() => Int, {
     description:
-      'live sources: upstream pages served from the page cache instead of a request (not counted in `requests`). A window that has settled (its end older than the source\'s delivery lag) is served again without asking the upstream; an open window\'s pages are kept for seconds',
+      'live sources: upstream pages served from the page cache instead of a request (not counted in `requests`). A window that has settled (its end older than the source\'s delivery lag) is served again without asking the upstream; an open window\'s pages are kept for seconds. Archives: files served decoded from the file cache instead of read (not counted in `partitionsRead` or `bytesRead`; what they hold is counted as if read)',
   })
   cacheHits!: number;
 

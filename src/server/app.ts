@@ -36,6 +36,7 @@ import { useExplorer } from './plugins/use-explorer';
 import { attachSubscriptions } from './subscriptions';
 import { DEFAULT_PAGE_CACHE, PageCache } from '../query/page-cache';
 import { ReadSlots } from '../query/read-slots';
+import { fileCache } from '../query/file-cache';
 
 export { formatError } from './graphql/format-error';
 
@@ -76,6 +77,8 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
   // refuses, before anything starts, to serve a non-loopback address without authentication
   const notices = [authAtStartup(config.auth, host), ...config.auth.warnings.map((w) => `warning: ${w}`)];
   const pageCache = new PageCache({ ...DEFAULT_PAGE_CACHE, maxBytes: config.query.pageCacheBytes });
+  // off (0): no cache at all, so that archive sources read as they do without one (prefiltered, unkept)
+  const files = config.query.fileCacheBytes > 0 ? fileCache(config.query.fileCacheBytes) : undefined;
   const engine = new QueryEngine(config.sources, {
     deadlineMs: config.query.deadlineMs,
     sourceTimeoutMs: config.query.sourceTimeoutMs,
@@ -83,6 +86,7 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
     expandIdentity: (values) => expandIdentities(values, config.identity),
     redactor: new Redactor(config.redaction),
     pageCache,
+    fileCache: files,
     readSlots: new ReadSlots(config.query.maxConcurrentReads),
   });
   const engineState = (): EngineState => ({
@@ -97,6 +101,10 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
     pageCacheHits: pageCache.hits,
     pageCacheMisses: pageCache.misses,
     pageCacheEvictions: pageCache.evictions,
+    fileCacheBytes: files?.weight ?? 0,
+    fileCacheEntries: files?.size ?? 0,
+    fileCacheHits: files?.hits ?? 0,
+    fileCacheMisses: files?.misses ?? 0,
   });
   if (!config.redaction.enabled) notices.push('warning: redaction is off (redaction.enabled: false): raw records, Kubernetes Secret data and credential headers among them, go out as the sources returned them');
   const contexts = new RequestContexts(config, engine);

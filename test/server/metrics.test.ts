@@ -109,7 +109,7 @@ describe('GET /metrics', () => {
     // nothing is being read while /metrics answers
     expect(sample(after, 'auditgraph_reads_active')).toBe(0);
     expect(sample(after, 'auditgraph_reads_waiting')).toBe(0);
-    for (const name of ['auditgraph_reads_queued_total', 'auditgraph_reads_shared_total', 'auditgraph_suspended_reads', 'auditgraph_suspended_reads_continued_total', 'auditgraph_page_cache_evictions_total']) {
+    for (const name of ['auditgraph_reads_queued_total', 'auditgraph_reads_shared_total', 'auditgraph_suspended_reads', 'auditgraph_suspended_reads_continued_total', 'auditgraph_page_cache_evictions_total', 'auditgraph_file_cache_bytes', 'auditgraph_file_cache_entries', 'auditgraph_file_cache_hits_total', 'auditgraph_file_cache_misses_total']) {
       expect([name, typeof sample(after, name)]).toEqual([name, 'number']);
     }
   });

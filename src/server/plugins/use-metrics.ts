@@ -35,6 +35,11 @@ export interface EngineState {
   pageCacheHits: number;
   pageCacheMisses: number;
   pageCacheEvictions: number;
+  fileCacheBytes: number;
+  fileCacheEntries: number;
+  /** since start */
+  fileCacheHits: number;
+  fileCacheMisses: number;
 }
 
 const METHODS = new Set(['GET', 'POST', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'PATCH']);
@@ -212,4 +217,8 @@ function engineMetrics(state: () => EngineState, registers: Registry[]): void {
   counter('auditgraph_page_cache_hits_total', 'upstream pages served from the page cache instead of a request', (s) => s.pageCacheHits);
   counter('auditgraph_page_cache_misses_total', 'upstream pages the page cache did not hold (requested)', (s) => s.pageCacheMisses);
   counter('auditgraph_page_cache_evictions_total', 'pages evicted to keep the cache within query.pageCacheBytes', (s) => s.pageCacheEvictions);
+  gauge('auditgraph_file_cache_bytes', 'what the decoded-file cache of the archive sources holds (bytes, estimated)', (s) => s.fileCacheBytes);
+  gauge('auditgraph_file_cache_entries', 'archive files kept decoded', (s) => s.fileCacheEntries);
+  counter('auditgraph_file_cache_hits_total', 'archive files served decoded instead of read', (s) => s.fileCacheHits);
+  counter('auditgraph_file_cache_misses_total', 'archive files read (and kept when they fit)', (s) => s.fileCacheMisses);
 }

@@ -18,6 +18,7 @@ import {
   type SourceStats,
   type TimeWindow,
 } from '../../domain';
+import { readThroughFileCache } from '../shared/file-cache';
 import { readFailure, readText } from '../shared/files';
 import { jsonList } from '../shared/json';
 import { capRaw } from '../shared/raw';
@@ -142,7 +143,7 @@ export class CloudTrailArchiveSource implements Source {
         yield event;
       }
       throwIfAborted(ctx.signal, this.id);
-      for (const event of await this.readFile(file, ctx.stats, prefilter)) {
+      for (const event of await this.readFile(file, ctx, prefilter)) {
         if (!inWindow(q.window, event.time)) continue;
         const t = event.time.getTime();
         if (released !== undefined && (oldestFirst ? t < released : t > released)) {
@@ -168,14 +169,22 @@ export class CloudTrailArchiveSource implements Source {
    * file is counted as damaged); a file that cannot be read, or a record that is not CloudTrail, is counted and
    * named, never thrown: one bad file costs only itself.
    */
-  private async readFile(file: TrailFile, stats: SourceStats, prefilter?: Prefilter): Promise<AuditEvent[]> {
+  private async readFile(file: TrailFile, ctx: SourceCallContext, prefilter?: Prefilter): Promise<AuditEvent[]> {
+    // kept decoded for the next query: read whole, every record normalized (the engine filters them)
+    const cached = await readThroughFileCache(ctx, this.id, file.path, path.join(this.logsRoot, file.path), (stats) => this.readWhole(file, stats));
+    return cached ?? (await this.readWhole(file, ctx.stats, prefilter)).value;
+  }
+
+  private async readWhole(file: TrailFile, stats: SourceStats, prefilter?: Prefilter): Promise<{ value: AuditEvent[]; textBytes: number }> {
     const where = this.partitionPrefix + file.path;
+    let textBytes = 0;
     stats.requests += 1;
     stats.partitionsRead += 1;
     const events: AuditEvent[] = [];
     const damagedBefore = stats.partitionsDamaged;
     try {
       const text = await readText(path.join(this.logsRoot, file.path), where, stats);
+      textBytes = text.length;
       const records = jsonList(text, where, stats, { key: 'Records', maxRawBytes: this.config.maxRawBytes });
       for (;;) {
         const r = await records.next();
@@ -206,7 +215,7 @@ export class CloudTrailArchiveSource implements Source {
     } catch (err) {
       if (!readFailure(err, stats, where)) throw err;
     }
-    return events;
+    return { value: events, textBytes };
   }
 
   async plan(q: SourceQuery): Promise<SourcePlanDetail> {

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import {
   SortOrder,
   SourceKind,
@@ -25,7 +26,8 @@ import type { OktaArchiveConfig } from './config';
 import { MalformedLogEvent, normalizeLogEvent, type OktaNormalizeContext } from './normalize';
 import { exportFile, exportLayout, fileError, looksLikeExport, readExportFile, type ExportFile } from './reader';
 import { identityAliases } from './identity';
-import { prefilterFor, type PrefilterField } from '../shared/prefilter';
+import { readThroughFileCache } from '../shared/file-cache';
+import { prefilterFor, type Prefilter, type PrefilterField } from '../shared/prefilter';
 
 /**
  * What the normalizer copies from a LogEvent's strings (trimmed, so the value stands in the text as it is): every
@@ -87,19 +89,25 @@ export class OktaArchiveSource implements Source {
     throwIfAborted(signal, this.id);
     const { files: selected, pruned } = await this.exportFiles(q.window, stats);
     stats.partitionsPruned += pruned;
-    const readBefore = stats.partitionsRead;
+    // files that held an export, read or served from the decoded-file cache
+    let recognized = 0;
+    const read = async (f: ExportFile) => {
+      const r = await this.readFile(f, q, ctx);
+      if (r.recognized) recognized += 1;
+      return r.events;
+    };
     const newestFirst = q.order === SortOrder.NEWEST_FIRST;
     const dated = selected.filter((f) => f.day).sort((a, b) => a.day!.getTime() - b.day!.getTime() || (a.rel < b.rel ? -1 : 1));
     if (newestFirst) dated.reverse();
     const undated: AuditEvent[] = [];
-    for (const f of selected.filter((f) => !f.day)) undated.push(...(await this.readFile(f, q, stats, signal)));
+    for (const f of selected.filter((f) => !f.day)) undated.push(...(await read(f)));
     sortEvents(undated, newestFirst);
 
     // merge the undated files' events into the day files' stream, both already in the query's order
     let u = 0;
     const before = (a: AuditEvent, b: AuditEvent) => (newestFirst ? a.time.getTime() > b.time.getTime() : a.time.getTime() < b.time.getTime());
     for (const f of dated) {
-      for (const event of await this.readFile(f, q, stats, signal)) {
+      for (const event of await read(f)) {
         while (u < undated.length && before(undated[u], event)) {
           throwIfAborted(signal, this.id);
           yield undated[u++];
@@ -113,21 +121,42 @@ export class OktaArchiveSource implements Source {
       yield undated[u++];
     }
     // every file was named like an export and none held one (HTML error pages, CSV): the archive is empty
-    if (!stats.empty && pruned === 0 && selected.length > 0 && stats.partitionsRead === readBefore) stats.empty = this.emptyMessage;
+    if (!stats.empty && pruned === 0 && selected.length > 0 && recognized === 0) stats.empty = this.emptyMessage;
   }
 
   /** One file's events inside the window, sorted in the query's order. */
-  private async readFile(file: ExportFile, q: SourceQuery, stats: SourceStats, signal: AbortSignal): Promise<AuditEvent[]> {
-    throwIfAborted(signal, this.id);
+  private async readFile(file: ExportFile, q: SourceQuery, ctx: SourceCallContext): Promise<{ events: AuditEvent[]; recognized: boolean }> {
+    throwIfAborted(ctx.signal, this.id);
+    // kept decoded for the next query: read whole, every record normalized (the engine filters them)
+    const cached = await readThroughFileCache(ctx, this.id, file.rel, path.join(this.config.path, file.rel), (stats) => this.readWhole(file, stats, ctx.signal));
+    const whole = cached ?? (await this.readWhole(file, ctx.stats, ctx.signal, prefilterFor(q.prefilter, PREFILTER_FIELDS, MADE_UP_NAMES))).value;
+    throwIfAborted(ctx.signal, this.id);
+    const events = whole.events.filter((e) => inWindow(q.window, e.time));
+    // the file's events are oldest first, ties by id: newest first is their reverse
+    return { events: q.order === SortOrder.NEWEST_FIRST ? events.reverse() : events, recognized: whole.recognized };
+  }
+
+  /** Every event of one file, oldest first (ties by id), whether it was an export at all, and about how much text it held. */
+  private async readWhole(
+    file: ExportFile,
+    stats: SourceStats,
+    signal: AbortSignal,
+    prefilter?: Prefilter,
+  ): Promise<{ value: { events: AuditEvent[]; recognized: boolean }; textBytes: number }> {
+    let recognized = false;
     stats.requests += 1;
     const events: AuditEvent[] = [];
+    let textBytes = 0;
     try {
-      const records = readExportFile(this.config.path, file.rel, stats, signal, this.config.maxRawBytes, prefilterFor(q.prefilter, PREFILTER_FIELDS, MADE_UP_NAMES));
+      const records = readExportFile(this.config.path, file.rel, stats, signal, this.config.maxRawBytes, prefilter);
       for (;;) {
         const r = await records.next();
         if (r.done) {
           if (r.value) recordIgnored(stats, file.rel, r.value);
-          else stats.partitionsRead += 1;
+          else {
+            stats.partitionsRead += 1;
+            recognized = true;
+          }
           break;
         }
         const record = r.value;
@@ -140,10 +169,11 @@ export class OktaArchiveSource implements Source {
           recordMalformed(stats, record.where, record.error);
           continue;
         }
+        textBytes += record.text?.length ?? 0;
         try {
           const event = normalizeLogEvent(record.value, this.normalizeCtx);
           checkPlausibleTime(stats, event.time.getTime(), record.where);
-          if (inWindow(q.window, event.time)) events.push(capRaw(event, () => record.text ?? JSON.stringify(record.value), record.bytes, this.config.maxRawBytes, stats));
+          events.push(capRaw(event, () => record.text ?? JSON.stringify(record.value), record.bytes, this.config.maxRawBytes, stats));
         } catch (err) {
           if (!(err instanceof MalformedLogEvent)) throw err;
           recordMalformed(stats, record.where, err.message);
@@ -153,9 +183,9 @@ export class OktaArchiveSource implements Source {
       // one file that cannot be read costs only itself: it is named, and the others are read
       if (!readFailure(err, stats, file.rel)) throw err;
     }
-    throwIfAborted(signal, this.id);
-    sortEvents(events, q.order === SortOrder.NEWEST_FIRST);
-    return events;
+    sortEvents(events, false);
+    // a JSON-array export gives no line texts: what was read of it stands for its size
+    return { value: { events, recognized }, textBytes: Math.max(textBytes, stats.bytesRead) };
   }
 
   async plan(q: SourceQuery): Promise<SourcePlanDetail> {
