@@ -38,8 +38,9 @@ export async function readThroughFileCache<T>(
     async () => {
       const stats = newSourceStats();
       const r = await read(stats);
-      // parsed records weigh about twice their text in memory
-      return { value: r.value, stats, bytes: r.textBytes * 2 };
+      // parsed and normalized, records weigh about two and a half times their text (measured: a CloudTrail day of
+      // 277 MB of text kept whole grew the server by 660 MB)
+      return { value: r.value, stats, bytes: r.textBytes * 2.5 };
     },
     (r) => r.stats.partitionsUnreadable === 0,
   );
