@@ -24,6 +24,7 @@ import { EARLY_MS, NOT_AN_EXPORT_FILE, PARTITION_HOUR_MS, eventTimesOf, folderOu
 import { sortByTime } from './order';
 import { MADE_UP_NAMES, PREFILTER_FIELDS, readExportFile } from './reader';
 import { prefilterFor } from '../shared/prefilter';
+import { readThroughFileCache } from '../shared/file-cache';
 import { identityAliases } from './identity';
 
 const EXPORT_FOLDER = 'insights-activity-logs';
@@ -70,7 +71,10 @@ export class AzureActivityArchiveSource implements Source {
     for (let i = 0; i < files.length; i++) {
       throwIfAborted(ctx.signal, this.id);
       try {
-        for await (const event of readExportFile(root, files[i], { sourceId: this.id, signal: ctx.signal, stats: ctx.stats, maxRawBytes: this.config.maxRawBytes, prefilter })) {
+        // kept decoded for the next query when the engine has a file cache: read whole, unprefiltered
+        const cached = await readThroughFileCache(ctx, this.id, files[i].relPath, path.join(root, files[i].relPath), (stats) => this.readWhole(root, files[i], stats, ctx.signal));
+        const events = cached ?? readExportFile(root, files[i], { sourceId: this.id, signal: ctx.signal, stats: ctx.stats, maxRawBytes: this.config.maxRawBytes, prefilter });
+        for await (const event of events) {
           if (!inWindow(q.window, event.time)) continue;
           const t = event.time.getTime();
           // filed later than the allowance, behind events already returned: it cannot be placed in order
@@ -100,6 +104,18 @@ export class AzureActivityArchiveSource implements Source {
         yield event;
       }
     }
+  }
+
+  /** Every event of one hour file, and how much text it held (what the decoded-file cache keeps). */
+  private async readWhole(root: string, file: ExportPartition, stats: SourceStats, signal: AbortSignal): Promise<{ value: AuditEvent[]; textBytes: number }> {
+    const events: AuditEvent[] = [];
+    const text = { bytes: 0 };
+    try {
+      for await (const event of readExportFile(root, file, { sourceId: this.id, signal, stats, maxRawBytes: this.config.maxRawBytes, text })) events.push(event);
+    } catch (err) {
+      if (err instanceof SourceError || !readFailure(err, stats, file.relPath)) throw err;
+    }
+    return { value: events, textBytes: text.bytes };
   }
 
   async plan(q: SourceQuery): Promise<SourcePlanDetail> {

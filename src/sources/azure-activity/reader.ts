@@ -14,13 +14,14 @@ import { normalizeExportRecord } from './normalize';
 export async function* readExportFile(
   root: string,
   partition: ExportPartition,
-  ctx: { sourceId: string; signal: AbortSignal; stats: SourceStats; maxRawBytes: number; prefilter?: Prefilter },
+  ctx: { sourceId: string; signal: AbortSignal; stats: SourceStats; maxRawBytes: number; prefilter?: Prefilter; text?: { bytes: number } },
 ): AsyncGenerator<AuditEvent> {
   ctx.stats.requests += 1;
   ctx.stats.partitionsRead += 1;
   const normalizeContext = { sourceId: ctx.sourceId, subscriptionId: partition.subscriptionId };
   for await (const { line, lineNo } of readLines(path.join(root, partition.relPath), partition.relPath, ctx.stats, ctx.signal)) {
     if (line.trim() === '') continue;
+    if (ctx.text) ctx.text.bytes += line.length;
     const where = `${partition.relPath}:${lineNo}`;
     let parsed: unknown;
     try {
