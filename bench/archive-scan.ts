@@ -107,6 +107,25 @@ export function gunzipBaseline(files: readonly string[], runs: number): Promise<
   });
 }
 
+/**
+ * DuckDB (2 threads at most) running the SQL `sql(list)` builds over `files` (given as a DuckDB list of paths):
+ * the fastest of `runs`, and how many rows it returned.
+ */
+export async function duckdbBest(files: readonly string[], runs: number, sql: (list: string) => string): Promise<{ ms: number; rows: number }> {
+  const duck = await DuckDBInstance.create(':memory:', { threads: String(Math.min(2, os.availableParallelism())) });
+  const conn = await duck.connect();
+  const text = sql(`[${files.map((f) => `'${f.replace(/'/g, "''")}'`).join(', ')}]`);
+  try {
+    return await best(runs, async () => {
+      const t0 = performance.now();
+      const rows = (await conn.runAndReadAll(text)).getRows().length;
+      return { ms: performance.now() - t0, rows };
+    });
+  } finally {
+    conn.closeSync();
+  }
+}
+
 /** Runs `f` `n` times and keeps the fastest (the same for every reader, so that none is favoured by a cold cache). */
 export async function best<T extends { ms: number }>(n: number, f: () => Promise<T> | T): Promise<T> {
   let kept: T | undefined;
@@ -171,18 +190,9 @@ export async function runArchiveScanBench(opts: { dir: string; log: (line: strin
   });
 
   // DuckDB over the same files, the same filter, sorted, 2 threads
-  const duck = await DuckDBInstance.create(':memory:', { threads: String(Math.min(2, os.availableParallelism())) });
-  const conn = await duck.connect();
-  const list = `[${files.map((f) => `'${f.replace(/'/g, "''")}'`).join(', ')}]`;
-  const sql = `SELECT auditID, stage, requestReceivedTimestamp FROM read_json(${list}, format = 'newline_delimited', union_by_name = true)
+  const duckdb = await duckdbBest(files, runs, (list) => `SELECT auditID, stage, requestReceivedTimestamp FROM read_json(${list}, format = 'newline_delimited', union_by_name = true)
     WHERE "user".username = '${IDENTITY}' AND requestReceivedTimestamp >= '${day.from.toISOString()}' AND requestReceivedTimestamp < '${day.to.toISOString()}'
-    ORDER BY requestReceivedTimestamp, auditID`;
-  const duckdb = await best(runs, async () => {
-    const t0 = performance.now();
-    const rows = (await conn.runAndReadAll(sql)).getRows().length;
-    return { ms: performance.now() - t0, rows };
-  });
-  conn.closeSync();
+    ORDER BY requestReceivedTimestamp, auditID`);
 
   // the real server over HTTP
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'auditgraph-bench-scan-'));

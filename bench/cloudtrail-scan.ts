@@ -2,12 +2,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { ConfigNode } from '../src/config/fields';
 import { SortOrder, type Source } from '../src/domain';
 import { Limiters } from '../src/query/limiter';
 import { cloudtrailDefinition } from '../src/sources/cloudtrail';
-import { allPages, best, decode, gunzipBaseline, mb, resetPeak, round } from './archive-scan';
+import { allPages, best, decode, duckdbBest, gunzipBaseline, mb, resetPeak, round } from './archive-scan';
 import { ALICE, DEFAULT_TRAIL_SPEC, ensureTrailArchive } from './cloudtrail-archive';
 import { procStatusBytes, startServerProcess, stopServerProcess } from './server-process';
 
@@ -69,19 +68,10 @@ export async function runCloudTrailScanBench(opts: { dir: string; log: (line: st
     return { ms: performance.now() - t0, records };
   });
 
-  const duck = await DuckDBInstance.create(':memory:', { threads: String(Math.min(2, os.availableParallelism())) });
-  const conn = await duck.connect();
-  const list = `[${files.map((f) => `'${f.replace(/'/g, "''")}'`).join(', ')}]`;
   // the session name of an Identity Center role session is the person's email (what auditgraph's identity matches)
-  const sql = `SELECT r.eventID FROM (SELECT unnest(Records) AS r FROM read_json(${list}, format = 'auto', maximum_object_size = 268435456))
+  const duckdb = await duckdbBest(files, runs, (list) => `SELECT r.eventID FROM (SELECT unnest(Records) AS r FROM read_json(${list}, format = 'auto', maximum_object_size = 268435456))
     WHERE lower(split_part(r.userIdentity.arn, '/', 3)) = '${ALICE}' AND r.eventTime >= TIMESTAMP '${day.from.toISOString().slice(0, 19)}' AND r.eventTime < TIMESTAMP '${day.to.toISOString().slice(0, 19)}'
-    ORDER BY r.eventTime, r.eventID`;
-  const duckdb = await best(runs, async () => {
-    const t0 = performance.now();
-    const rows = (await conn.runAndReadAll(sql)).getRows().length;
-    return { ms: performance.now() - t0, rows };
-  });
-  conn.closeSync();
+    ORDER BY r.eventTime, r.eventID`);
 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'auditgraph-bench-trail-'));
   const configPath = path.join(tmp, 'auditgraph.yaml');

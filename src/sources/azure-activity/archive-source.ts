@@ -22,8 +22,8 @@ import { firstPartition, listPartitions, walkArchive, type ArchiveLayout } from 
 import type { AzureArchiveConfig } from './config';
 import { EARLY_MS, NOT_AN_EXPORT_FILE, PARTITION_HOUR_MS, eventTimesOf, folderOutsideLayout, folderSpan, overlapsWindow, partitionOf, type ExportPartition } from './layout';
 import { sortByTime } from './order';
-import { MADE_UP_NAMES, PREFILTER_FIELDS, readExportFile } from './reader';
-import { prefilterFor } from '../shared/prefilter';
+import { PREFILTER, readExportFile } from './reader';
+import { prefilterNotes, prefilterOf } from '../shared/prefilter';
 import { readThroughFileCache } from '../shared/file-cache';
 import { identityAliases } from './identity';
 
@@ -67,7 +67,7 @@ export class AzureActivityArchiveSource implements Source {
     let held: AuditEvent[] = [];
     let lastYielded: number | undefined;
     const tooLate = new TooLateNote(ctx.stats, this.config.lateArrivalMinutes);
-    const prefilter = prefilterFor(q.prefilter, PREFILTER_FIELDS, MADE_UP_NAMES);
+    const prefilter = prefilterOf(PREFILTER, q);
     for (let i = 0; i < files.length; i++) {
       throwIfAborted(ctx.signal, this.id);
       try {
@@ -128,7 +128,7 @@ export class AzureActivityArchiveSource implements Source {
       notes: [
         `hour files are pruned by the y/m/d/h in their paths, widened by ${this.config.lateArrivalMinutes} min of late arrival (a PT1H.json holds the events received in its hour)`,
         'ids are derived from correlationId, operationName, resourceId, time and resultType: the export has no eventDataId',
-        ...prefilterNote(q),
+        ...prefilterNotes(PREFILTER, q),
       ],
     };
   }
@@ -222,7 +222,3 @@ function isDirectory(p: string): boolean {
   }
 }
 
-function prefilterNote(q: SourceQuery): string[] {
-  const prefilter = prefilterFor(q.prefilter, PREFILTER_FIELDS, MADE_UP_NAMES);
-  return prefilter ? [`prefilter: a record whose caller, identity and callerIpAddress hold none of these is skipped before it is normalized and counted as prefiltered: ${prefilter.describe}`] : [];
-}

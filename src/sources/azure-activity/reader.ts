@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { checkPlausibleTime, recordMalformed, type AuditEvent, type SourceStats } from '../../domain';
 import { readLines } from '../shared/files';
-import type { Prefilter, PrefilterField } from '../shared/prefilter';
+import { stringsOf, type Prefilter, type PrefilterSpec } from '../shared/prefilter';
 import { capRaw } from '../shared/raw';
 import type { ExportPartition } from './layout';
 import { normalizeExportRecord } from './normalize';
@@ -63,22 +63,16 @@ function recordsOf(parsed: unknown): unknown[] {
  * `identity` (the token's claims: upn, object id, app id; the authorization evidence's principal), each trimmed,
  * and `callerIpAddress`. The one name it makes up is `unknown` (a record naming nobody).
  */
-export const PREFILTER_FIELDS: readonly PrefilterField[] = ['identity', 'sourceIp'];
-export const MADE_UP_NAMES = ['unknown'];
+export const PREFILTER: PrefilterSpec = {
+  fields: ['identity', 'sourceIp'],
+  madeUpNames: ['unknown'],
+  skips: 'a record whose caller, identity and callerIpAddress hold',
+  stage: 'before it is normalized',
+};
 
 /** Every string of those fields, for `Prefilter.mayMatchStrings`. */
 function filterStrings(record: unknown): string[] {
-  const out: string[] = [];
-  const walk = (v: unknown) => {
-    if (typeof v === 'string') out.push(v);
-    else if (Array.isArray(v)) v.forEach(walk);
-    else if (v !== null && typeof v === 'object') for (const x of Object.values(v)) walk(x);
-  };
-  if (record !== null && typeof record === 'object' && !Array.isArray(record)) {
-    const r = record as Record<string, unknown>;
-    walk(r.caller);
-    walk(r.identity);
-    walk(r.callerIpAddress);
-  }
-  return out;
+  if (record === null || typeof record !== 'object' || Array.isArray(record)) return [];
+  const r = record as Record<string, unknown>;
+  return stringsOf(r.caller, r.identity, r.callerIpAddress);
 }

@@ -31,7 +31,7 @@ import { MalformedRecordError, normalizeRecord } from './normalize';
 import { SortBuffer } from './sort-buffer';
 import { identityAliases } from './identity';
 import { isJsonObject } from './record';
-import { prefilterFor, type Prefilter, type PrefilterField } from '../shared/prefilter';
+import { prefilterNotes, prefilterOf, stringsOf, type Prefilter, type PrefilterSpec } from '../shared/prefilter';
 
 const AWS_LOGS = 'AWSLogs';
 /** a window wide enough that no date folder is pruned: used to count every partition for `plan` */
@@ -125,7 +125,7 @@ export class CloudTrailArchiveSource implements Source {
       return oldestFirst ? d : -d;
     });
     const lag = this.config.deliveryLagMinutes;
-    const prefilter = prefilterFor(q.prefilter, PREFILTER_FIELDS, madeUpName);
+    const prefilter = prefilterOf(PREFILTER, q);
     const buffer = new SortBuffer(q.order);
     /** time of the last event released: a record beyond it can no longer be placed in order */
     let released: number | undefined;
@@ -228,7 +228,7 @@ export class CloudTrailArchiveSource implements Source {
       notes: [
         `files are selected by the delivery time in their names, widened by deliveryLagMinutes (${this.config.deliveryLagMinutes})`,
         `read in ${q.order === SortOrder.OLDEST_FIRST ? 'ascending' : 'descending'} delivery order through a sort buffer of about one delivery lag`,
-        ...prefilterNote(q),
+        ...prefilterNotes(PREFILTER, q),
       ],
     };
   }
@@ -249,32 +249,19 @@ export class CloudTrailArchiveSource implements Source {
 /**
  * What the normalizer makes actor names and the source IP from (src/sources/cloudtrail/actor.ts, normalize.ts):
  * `userIdentity` (every name is one of its strings or a part of one: an ARN's session, role or last segment), an
- * Identity Center sign-in's `additionalEventData.UserName` (trimmed), and `sourceIPAddress`.
+ * Identity Center sign-in's `additionalEventData.UserName` (trimmed), and `sourceIPAddress`. The names actor.ts
+ * writes that no record holds: `unknown`, `root`, `AWS service`, `account <id>`.
  */
-const PREFILTER_FIELDS: readonly PrefilterField[] = ['identity', 'sourceIp'];
-
-/** Names actor.ts writes that no record holds: `unknown`, `root`, `AWS service`, `account <id>`. */
-function madeUpName(name: string): boolean {
-  return name === 'unknown' || name === 'root' || name === 'aws service' || name.startsWith('account ');
-}
+const PREFILTER: PrefilterSpec = {
+  fields: ['identity', 'sourceIp'],
+  madeUpNames: (name) => name === 'unknown' || name === 'root' || name === 'aws service' || name.startsWith('account '),
+  skips: 'a record whose userIdentity, additionalEventData.UserName and sourceIPAddress hold',
+  stage: 'before it is normalized',
+};
 
 /** Every string of the fields the prefilter's fields are read from, for `Prefilter.mayMatchStrings`. */
 function filterStrings(record: unknown): string[] {
-  const out: string[] = [];
-  if (!isJsonObject(record)) return out;
-  const walk = (v: unknown) => {
-    if (typeof v === 'string') out.push(v);
-    else if (Array.isArray(v)) v.forEach(walk);
-    else if (isJsonObject(v)) for (const x of Object.values(v)) walk(x);
-  };
-  walk(record.userIdentity);
+  if (!isJsonObject(record)) return [];
   const additional = record.additionalEventData;
-  if (isJsonObject(additional)) walk(additional.UserName);
-  walk(record.sourceIPAddress);
-  return out;
-}
-
-function prefilterNote(q: SourceQuery): string[] {
-  const prefilter = prefilterFor(q.prefilter, PREFILTER_FIELDS, madeUpName);
-  return prefilter ? [`prefilter: a record whose userIdentity, additionalEventData.UserName and sourceIPAddress hold none of these is skipped before it is normalized and counted as prefiltered: ${prefilter.describe}`] : [];
+  return stringsOf(record.userIdentity, isJsonObject(additional) ? additional.UserName : undefined, record.sourceIPAddress);
 }

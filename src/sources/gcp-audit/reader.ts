@@ -28,7 +28,7 @@ import type { GcpAuditArchiveConfig } from './config';
 import { parseSinkPath, sinkLayout, SINK_ROOT, type HourFile } from './layout';
 import { MalformedEntryError, normalizeEntry } from './normalize';
 import { identityAliases } from './identity';
-import { prefilterFor, type Prefilter, type PrefilterField } from '../shared/prefilter';
+import { prefilterNotes, prefilterOf, type Prefilter, type PrefilterSpec } from '../shared/prefilter';
 
 interface Candidates {
   /** the hours the window selects, in read order, each with its files (every log, every shard) */
@@ -142,7 +142,7 @@ export class GcpAuditArchiveSource implements Source {
     const { hours, listed, selected } = await this.candidates(q.window, q.order, ctx.stats);
     ctx.stats.partitionsPruned += listed - selected;
     const compare = compareEvents(q.order);
-    const prefilter = prefilterFor(q.prefilter, PREFILTER_FIELDS, madeUpName);
+    const prefilter = prefilterOf(PREFILTER, q);
     for (const { files } of hours) {
       const events = await this.readHour(files, q.window, ctx, prefilter);
       events.sort(compare);
@@ -163,7 +163,7 @@ export class GcpAuditArchiveSource implements Source {
       notes: [
         `${hours.length} hour(s) of ${this.config.logs.join(', ')}; each hour's files are read and sorted together`,
         ...(this.config.includeGke ? [] : ['GKE (k8s_cluster) entries are skipped']),
-        ...prefilterNote(q),
+        ...prefilterNotes(PREFILTER, q),
       ],
     };
   }
@@ -184,19 +184,13 @@ export class GcpAuditArchiveSource implements Source {
 
 /**
  * What the normalizer copies from a LogEntry's strings (actor.ts, normalize.ts): principalEmail, principalSubject,
- * the delegation chain's emails, subjects and claims, the service name, and requestMetadata.callerIp.
+ * the delegation chain's emails, subjects and claims, the service name, and requestMetadata.callerIp. Names it
+ * writes that a line need not hold: `unknown` (no caller, no service), and a Kubernetes service account it builds
+ * from a Workload Identity subject (`system:serviceaccount:<ns>:<name>`).
  */
-const PREFILTER_FIELDS: readonly PrefilterField[] = ['identity', 'sourceIp'];
-
-/**
- * Names the normalizer writes that a line need not hold: `unknown` (no caller, no service), and a Kubernetes
- * service account it builds from a Workload Identity subject (`system:serviceaccount:<ns>:<name>`).
- */
-function madeUpName(name: string): boolean {
-  return name === 'unknown' || name.startsWith('system:serviceaccount:');
-}
-
-function prefilterNote(q: SourceQuery): string[] {
-  const prefilter = prefilterFor(q.prefilter, PREFILTER_FIELDS, madeUpName);
-  return prefilter ? [`prefilter: a line holding none of these (lower-cased, JSON escapes decoded) is skipped unparsed and counted as prefiltered: ${prefilter.describe}`] : [];
-}
+const PREFILTER: PrefilterSpec = {
+  fields: ['identity', 'sourceIp'],
+  madeUpNames: (name) => name === 'unknown' || name.startsWith('system:serviceaccount:'),
+  skips: 'a line that holds',
+  stage: 'unparsed',
+};

@@ -17,12 +17,13 @@ import { parseFileConfig, type K8sAuditFileConfig } from './config';
 import { scanLocation, type AuditFamily } from './layout';
 import { DEFAULT_READ_OPTIONS, planFamilies, readEvents, type ReadOptions } from './reader';
 import { identityAliases } from './identity';
-import { prefilterFor, type PrefilterField } from '../shared/prefilter';
+import { prefilterNotes, prefilterOf, type PrefilterSpec } from '../shared/prefilter';
 
-/** what the normalizer copies unchanged from the record's strings: every actor name, the last source IP, the execution name */
-const PREFILTER_FIELDS: readonly PrefilterField[] = ['identity', 'sourceIp', 'runId'];
-/** the actor of a request without a username (src/sources/k8s-audit/actor.ts) */
-const MADE_UP_NAMES = ['unknown'];
+/**
+ * What the normalizer copies unchanged from a request's kept line: every actor name, the last source IP, the
+ * execution name; the one name it makes up is `unknown`, the actor of a request without a username (actor.ts).
+ */
+const PREFILTER: PrefilterSpec = { fields: ['identity', 'sourceIp', 'runId'], madeUpNames: ['unknown'], skips: 'a request whose kept stage line holds', stage: 'unparsed' };
 
 export function fileCapabilities(): Capabilities {
   return {
@@ -68,7 +69,7 @@ export class K8sAuditFileSource implements Source {
 
   events(q: SourceQuery, ctx: SourceCallContext): AsyncGenerator<AuditEvent> {
     // the folder is listed when the first event is asked for, not before
-    const prefilter = prefilterFor(q.prefilter, PREFILTER_FIELDS, MADE_UP_NAMES);
+    const prefilter = prefilterOf(PREFILTER, q);
     return readEvents(() => this.families(ctx.stats), q.window, q.order, { sourceId: this.id, cluster: this.config.cluster }, this.readOptions, { sourceId: this.id, ...ctx, prefilter });
   }
 
@@ -85,8 +86,7 @@ export class K8sAuditFileSource implements Source {
         : 'oldest first: plain files are read from a binary-searched offset; gzip files are streamed and lines before the window skipped unparsed',
       'no filter is pushed down: every filter is applied to the events read',
     ];
-    const prefilter = prefilterFor(q.prefilter, PREFILTER_FIELDS, MADE_UP_NAMES);
-    if (prefilter) notes.push(`prefilter: a request whose line holds none of these (lower-cased, JSON escapes decoded) is skipped unparsed and counted as prefiltered: ${prefilter.describe}`);
+    notes.push(...prefilterNotes(PREFILTER, q));
     if (families.length > 1) notes.push(`${families.length} log families (one per apiserver) merged by time`);
     return { partitions, partitionsTotal: total, notes };
   }

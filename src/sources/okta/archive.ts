@@ -27,15 +27,14 @@ import { MalformedLogEvent, normalizeLogEvent, type OktaNormalizeContext } from 
 import { exportFile, exportLayout, fileError, looksLikeExport, readExportFile, type ExportFile } from './reader';
 import { identityAliases } from './identity';
 import { readThroughFileCache } from '../shared/file-cache';
-import { prefilterFor, type Prefilter, type PrefilterField } from '../shared/prefilter';
+import { prefilterNotes, prefilterOf, type Prefilter, type PrefilterSpec } from '../shared/prefilter';
 
 /**
  * What the normalizer copies from a LogEvent's strings (trimmed, so the value stands in the text as it is): every
- * actor name (actor.alternateId, actor.displayName, actor.id) and the source IP (client.ipAddress).
+ * actor name (actor.alternateId, actor.displayName, actor.id) and the source IP (client.ipAddress). The one name
+ * it makes up is `unknown`, the actor of an event without one (src/sources/okta/normalize.ts).
  */
-const PREFILTER_FIELDS: readonly PrefilterField[] = ['identity', 'sourceIp'];
-/** the actor of a LogEvent that names nobody (src/sources/okta/normalize.ts) */
-const MADE_UP_NAMES = ['unknown'];
+const PREFILTER: PrefilterSpec = { fields: ['identity', 'sourceIp'], madeUpNames: ['unknown'], skips: 'an NDJSON line that holds', stage: 'unparsed' };
 
 /**
  * Okta System Log exports read in place: one file a UTC day (`system-log-YYYY-MM-DD.ndjson`) or any other
@@ -129,7 +128,7 @@ export class OktaArchiveSource implements Source {
     throwIfAborted(ctx.signal, this.id);
     // kept decoded for the next query: read whole, every record normalized (the engine filters them)
     const cached = await readThroughFileCache(ctx, this.id, file.rel, path.join(this.config.path, file.rel), (stats) => this.readWhole(file, stats, ctx.signal));
-    const whole = cached ?? (await this.readWhole(file, ctx.stats, ctx.signal, prefilterFor(q.prefilter, PREFILTER_FIELDS, MADE_UP_NAMES))).value;
+    const whole = cached ?? (await this.readWhole(file, ctx.stats, ctx.signal, prefilterOf(PREFILTER, q))).value;
     throwIfAborted(ctx.signal, this.id);
     const events = whole.events.filter((e) => inWindow(q.window, e.time));
     // the file's events are oldest first, ties by id: newest first is their reverse
@@ -193,8 +192,7 @@ export class OktaArchiveSource implements Source {
     const { files: selected } = await this.exportFiles(q.window, newSourceStats());
     const undated = selected.filter((f) => !f.day).length;
     const notes = ['no filter is pushed down: every record of the selected files is read and filtered by the engine'];
-    const prefilter = prefilterFor(q.prefilter, PREFILTER_FIELDS, MADE_UP_NAMES);
-    if (prefilter) notes.push(`prefilter: an NDJSON line holding none of these (lower-cased, JSON escapes decoded) is skipped unparsed and counted as prefiltered: ${prefilter.describe}`);
+    notes.push(...prefilterNotes(PREFILTER, q));
     if (undated > 0) notes.push(`${undated} file(s) without a YYYY-MM-DD day in the name are read for every window`);
     return { partitions: selected.map((f) => f.rel), partitionsTotal: all.files.length, notes };
   }

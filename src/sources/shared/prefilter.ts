@@ -87,6 +87,43 @@ export function prefilterFor(
   };
 }
 
+/** One archive source's declaration for the prefilter: what its records hold literally, and what it skips. */
+export interface PrefilterSpec {
+  /** the filter fields its normalizer copies from the record's strings unchanged (or as parts of them) */
+  fields: readonly PrefilterField[];
+  /** the actor names its normalizer makes up (lower-cased): asking for one skips nothing */
+  madeUpNames: readonly string[] | ((lowerCased: string) => boolean);
+  /** what is skipped, for `explain`, up to `none of these`: `a line that holds`, `a record whose caller and identity hold` */
+  skips: string;
+  /** when: before the record is parsed, or parsed but before it is normalized */
+  stage: 'unparsed' | 'before it is normalized';
+}
+
+/** The prefilter a source declared by `spec` applies to a query (undefined: it reads every record). */
+export function prefilterOf(spec: PrefilterSpec, query: { prefilter?: PushedFilter }): Prefilter | undefined {
+  return prefilterFor(query.prefilter, spec.fields, spec.madeUpNames);
+}
+
+/** What `explain` says of it: nothing when the query gives it nothing to look for. */
+export function prefilterNotes(spec: PrefilterSpec, query: { prefilter?: PushedFilter }): string[] {
+  const prefilter = prefilterOf(spec, query);
+  if (!prefilter) return [];
+  const how = spec.stage === 'unparsed' ? ' (without regard to case, JSON escapes decoded)' : '';
+  return [`prefilter: ${spec.skips} none of these${how}: skipped ${spec.stage}, counted as prefiltered: ${prefilter.describe}`];
+}
+
+/** Every string inside `values` (objects and arrays walked), for `Prefilter.mayMatchStrings`. */
+export function stringsOf(...values: unknown[]): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string') out.push(v);
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (v !== null && typeof v === 'object') for (const x of Object.values(v)) walk(x);
+  };
+  values.forEach(walk);
+  return out;
+}
+
 /**
  * The text as its JSON strings read: escapes that can stand for a needle's characters decoded. It is searched
  * without regard to case by a `/iu` pattern (Unicode simple case folding), which finds an ASCII needle wherever

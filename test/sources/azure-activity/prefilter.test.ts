@@ -1,11 +1,10 @@
 import fc from 'fast-check';
+import { expectPrefilterExact, expectPrefilteredPage } from '../../helpers/prefilter';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfigNode } from '../../../src/config/fields';
-import { newSourceStats, SortOrder, type AuditEvent, type EventFilter, type Source, type SourceQuery } from '../../../src/domain';
-import { matches } from '../../../src/query/match';
-import { QueryEngine } from '../../../src/query/engine';
+import type { Source } from '../../../src/domain';
 import { azureActivityDefinition } from '../../../src/sources/azure-activity';
 import { testDeps } from '../../helpers/deps';
 import { ALICE, DEPLOYER_SP, exportPath, restEvent, servicePrincipalClaims, toExport, userClaims, type Json } from './fixtures';
@@ -20,13 +19,6 @@ function archive(lines: string[]): Source {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, lines.join('\n') + '\n');
   return azureActivityDefinition.create(ConfigNode.of({ id: 'azure', type: 'azure-activity', mode: 'archive', path: root }, 'sources[0]'), { id: 'azure', mode: 'archive' }, testDeps());
-}
-
-async function read(source: Source, q: SourceQuery): Promise<{ events: AuditEvent[]; prefiltered: number; scanned: number }> {
-  const stats = newSourceStats();
-  const events: AuditEvent[] = [];
-  for await (const e of source.events(q, { signal: new AbortController().signal, stats })) events.push(e);
-  return { events, prefiltered: stats.prefiltered, scanned: stats.scanned };
 }
 
 /** Who an export record says acted: a user (odd cases, padded), an app, a caller copied in, or nobody. */
@@ -57,14 +49,7 @@ describe('the Azure activity-log archive prefilter', () => {
           // the older format: one line holding `{"records": [...]}`
           const lines = wrapped ? [JSON.stringify({ records })] : records.map((r) => JSON.stringify(r));
           const source = archive(lines);
-          const filter: EventFilter = { ...(identity.length ? { identity } : {}), ...(sourceIp.length ? { sourceIp } : {}) };
-          const q: SourceQuery = { window, order: SortOrder.OLDEST_FIRST, filter: {}, pageSizeHint: 100 };
-          const on = await read(source, { ...q, prefilter: filter });
-          const off = await read(source, q);
-          const kept = (events: AuditEvent[]) => events.filter((e) => matches(e, filter, ['identity', 'sourceIp'])).map((e) => e.id);
-          expect(kept(on.events)).toEqual(kept(off.events));
-          expect(on.scanned).toBe(off.scanned);
-          expect(on.events.length + on.prefiltered).toBe(off.events.length);
+          await expectPrefilterExact(source, window, { ...(identity.length ? { identity } : {}), ...(sourceIp.length ? { sourceIp } : {}) });
         },
       ),
       { numRuns: 60 },
@@ -76,12 +61,6 @@ describe('the Azure activity-log archive prefilter', () => {
       const base = toExport(restEvent({ eventDataId: `ev-${i}`, eventTimestamp: `2026-03-14T09:${String(10 + i).padStart(2, '0')}:00.0000000Z`, correlationId: `c0ffee00-0000-4000-8000-${String(i).padStart(12, '0')}` }));
       return JSON.stringify(i % 4 === 0 ? base : WHO[2](base));
     });
-    const engine = new QueryEngine([archive(lines)], { cursorSecret: 'azure-prefilter-secret', now: () => new Date('2026-04-01T00:00:00Z') });
-    const page = await engine.events({ window, filter: { identity: ['ALICE@example.com'] }, first: 100 });
-    expect(page.edges).toHaveLength(3);
-    expect(page.statuses[0].prefiltered).toBe(9);
-    expect(page.statuses[0].eventsScanned).toBe(12);
-    const explain = await engine.explain({ window, filter: { identity: ['ALICE@example.com'] }, first: 100 });
-    expect(explain.sources[0].notes.join('\n')).toContain('prefilter: ');
+    await expectPrefilteredPage(archive(lines), window, 'ALICE@example.com', { returned: 3, prefiltered: 9, scanned: 12 });
   });
 });

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
+import { expectPrefilterExact, expectPrefilteredPage } from '../../helpers/prefilter';
+import { collect } from '../../contract/source-contract';
 import * as fs from 'node:fs';
-import { newSourceStats, SortOrder, type AuditEvent, type EventFilter, type Source, type SourceQuery } from '../../../src/domain';
-import { actorNames, matches } from '../../../src/query/match';
-import { QueryEngine } from '../../../src/query/engine';
+import { SortOrder, type Source } from '../../../src/domain';
+import { actorNames } from '../../../src/query/match';
 import { archiveSource, rec, tempRoot, writeTrailFile } from './archive-fixture';
 import { ACCOUNT, ciBotIdentity, irsaSessionIdentity, ssoIdentity } from './records';
 
@@ -44,13 +45,6 @@ const IPS = ['10.0.42.17', '198.51.100.23', 'ec2.amazonaws.com'];
 
 const window = { from: new Date('2026-03-14T09:00:00Z'), to: new Date('2026-03-14T10:00:00Z') };
 
-async function read(source: Source, q: SourceQuery): Promise<{ events: AuditEvent[]; prefiltered: number; scanned: number }> {
-  const stats = newSourceStats();
-  const events: AuditEvent[] = [];
-  for await (const e of source.events(q, { signal: new AbortController().signal, stats })) events.push(e);
-  return { events, prefiltered: stats.prefiltered, scanned: stats.scanned };
-}
-
 const roots: string[] = [];
 afterAll(() => roots.forEach((r) => fs.rmSync(r, { recursive: true, force: true })));
 
@@ -79,14 +73,7 @@ describe('the CloudTrail archive prefilter', () => {
             ...(s.signIn !== null ? { additionalEventData: { UserName: s.signIn } } : {}),
           }));
           const source = trail(records);
-          const filter: EventFilter = { ...(identity.length ? { identity } : {}), ...(sourceIp.length ? { sourceIp } : {}) };
-          const q: SourceQuery = { window, order: SortOrder.OLDEST_FIRST, filter: {}, pageSizeHint: 100 };
-          const on = await read(source, { ...q, prefilter: filter });
-          const off = await read(source, q);
-          const kept = (events: AuditEvent[]) => events.filter((e) => matches(e, filter, ['identity', 'sourceIp'])).map((e) => e.id);
-          expect(kept(on.events)).toEqual(kept(off.events));
-          expect(on.scanned).toBe(off.scanned);
-          expect(on.events.length + on.prefiltered).toBe(off.events.length);
+          await expectPrefilterExact(source, window, { ...(identity.length ? { identity } : {}), ...(sourceIp.length ? { sourceIp } : {}) });
         },
       ),
       { numRuns: 80 },
@@ -97,10 +84,10 @@ describe('the CloudTrail archive prefilter', () => {
     // each identity once, and each name wanted alone: nothing the engine matches is skipped
     const records = IDENTITIES.map((id, i) => ({ ...rec(`m${i}`, `2026-03-14T09:${String(10 + i).padStart(2, '0')}:00Z`), userIdentity: id }));
     const source = trail(records);
-    const all = (await read(source, { window, order: SortOrder.OLDEST_FIRST, filter: {}, pageSizeHint: 100 })).events;
+    const all = (await collect(source, { window, order: SortOrder.OLDEST_FIRST, filter: {}, pageSizeHint: 100 })).events;
     for (const name of WANTED) {
       const expected = all.filter((e) => actorNames(e).includes(name.toLowerCase())).map((e) => e.id);
-      const got = await read(source, { window, order: SortOrder.OLDEST_FIRST, filter: {}, pageSizeHint: 100, prefilter: { identity: [name] } });
+      const got = await collect(source, { window, order: SortOrder.OLDEST_FIRST, filter: {}, pageSizeHint: 100, prefilter: { identity: [name] } });
       expect([name, got.events.filter((e) => actorNames(e).includes(name.toLowerCase())).map((e) => e.id)]).toEqual([name, expected]);
     }
     // the made-up names are matched by some record here, so the check above is not empty
@@ -109,12 +96,6 @@ describe('the CloudTrail archive prefilter', () => {
 
   it('skips, through the engine, what cannot match, and says so in the status and in explain', async () => {
     const records = Array.from({ length: 30 }, (_, i) => ({ ...rec(`s${i}`, `2026-03-14T09:${String(10 + i).padStart(2, '0')}:00Z`), userIdentity: i % 3 === 0 ? ssoIdentity() : ciBotIdentity() }));
-    const engine = new QueryEngine([trail(records)], { cursorSecret: 'trail-prefilter-secret', now: () => new Date('2026-04-01T00:00:00Z') });
-    const page = await engine.events({ window, filter: { identity: ['ALICE@example.com'] }, first: 100 });
-    expect(page.edges).toHaveLength(10);
-    expect(page.statuses[0].prefiltered).toBe(20);
-    expect(page.statuses[0].eventsScanned).toBe(30);
-    const explain = await engine.explain({ window, filter: { identity: ['ALICE@example.com'] }, first: 100 });
-    expect(explain.sources[0].notes.join('\n')).toContain('prefilter: ');
+    await expectPrefilteredPage(trail(records), window, 'ALICE@example.com', { returned: 10, prefiltered: 20, scanned: 30 });
   });
 });

@@ -1,8 +1,6 @@
 import fc from 'fast-check';
+import { expectPrefilterExact, expectPrefilteredPage } from '../../helpers/prefilter';
 import * as fs from 'node:fs';
-import { newSourceStats, SortOrder, type AuditEvent, type EventFilter, type SourceQuery } from '../../../src/domain';
-import { matches } from '../../../src/query/match';
-import { QueryEngine } from '../../../src/query/engine';
 import { GcpAuditArchiveSource } from '../../../src/sources/gcp-audit/reader';
 import { DEFAULT_MAX_RAW_BYTES } from '../../../src/sources/shared/raw';
 import { testDeps } from '../../helpers/deps';
@@ -16,13 +14,6 @@ function archive(entries: JsonObject[]): GcpAuditArchiveSource {
   const root = writeSink(entries);
   roots.push(root);
   return new GcpAuditArchiveSource('gcp', { path: root, logs: ['activity', 'data_access', 'system_event', 'policy'], includeGke: true, maxRawBytes: DEFAULT_MAX_RAW_BYTES }, testDeps());
-}
-
-async function read(source: GcpAuditArchiveSource, q: SourceQuery): Promise<{ events: AuditEvent[]; prefiltered: number; scanned: number }> {
-  const stats = newSourceStats();
-  const events: AuditEvent[] = [];
-  for await (const e of source.events(q, { signal: new AbortController().signal, stats })) events.push(e);
-  return { events, prefiltered: stats.prefiltered, scanned: stats.scanned };
 }
 
 /** Who a LogEntry says called: people (odd case), service accounts, a delegation chain, Workload Identity, nobody. */
@@ -66,14 +57,7 @@ describe('the GCP audit archive prefilter', () => {
         fc.subarray(IPS.slice(0, 2), { maxLength: 2 }),
         async (specs, identity, sourceIp) => {
           const source = archive(specs.map((s, i) => entry(i, s.who, s.ip)));
-          const filter: EventFilter = { ...(identity.length ? { identity } : {}), ...(sourceIp.length ? { sourceIp } : {}) };
-          const q: SourceQuery = { window, order: SortOrder.OLDEST_FIRST, filter: {}, pageSizeHint: 100 };
-          const on = await read(source, { ...q, prefilter: filter });
-          const off = await read(source, q);
-          const kept = (events: AuditEvent[]) => events.filter((e) => matches(e, filter, ['identity', 'sourceIp'])).map((e) => e.id);
-          expect(kept(on.events)).toEqual(kept(off.events));
-          expect(on.scanned).toBe(off.scanned);
-          expect(on.events.length + on.prefiltered).toBe(off.events.length);
+          await expectPrefilterExact(source, window, { ...(identity.length ? { identity } : {}), ...(sourceIp.length ? { sourceIp } : {}) });
         },
       ),
       { numRuns: 60 },
@@ -82,12 +66,6 @@ describe('the GCP audit archive prefilter', () => {
 
   it('skips, through the engine, what cannot match, and says so in the status and in explain', async () => {
     const source = archive(Array.from({ length: 12 }, (_, i) => entry(i, i % 3 === 0 ? 0 : 1, 0)));
-    const engine = new QueryEngine([source], { cursorSecret: 'gcp-prefilter-secret', now: () => new Date('2026-04-01T00:00:00Z') });
-    const page = await engine.events({ window, filter: { identity: ['ALICE@example.com'] }, first: 100 });
-    expect(page.edges).toHaveLength(4);
-    expect(page.statuses[0].prefiltered).toBe(8);
-    expect(page.statuses[0].eventsScanned).toBe(12);
-    const explain = await engine.explain({ window, filter: { identity: ['ALICE@example.com'] }, first: 100 });
-    expect(explain.sources[0].notes.join('\n')).toContain('prefilter: ');
+    await expectPrefilteredPage(source, window, 'ALICE@example.com', { returned: 4, prefiltered: 8, scanned: 12 });
   });
 });
