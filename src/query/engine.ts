@@ -313,9 +313,9 @@ export class QueryEngine {
    * timed out on MAX_TIMEOUT_STRIKES pages in a row: later pages then leave it out, and say so.
    */
   async events(req: EventsRequest, signal?: AbortSignal): Promise<EventsPage> {
-    // a matcher or a budget is a function or a shared state of its caller's: such a read is the caller's own
     // each read waits for a slot, in turn with other callers' reads (the view is the caller's)
     const read = (sig: AbortSignal | undefined) => this.readSlots.run(this.viewKey, sig, () => this.readPage(req, sig));
+    // a matcher or a budget is a function or a shared state of its caller's: such a read is the caller's own
     if (req.match || req.budget) return read(signal);
     const { window, filter, order, first, after, scope, identity, redact } = req;
     const key = `${this.viewKey}\u0000${JSON.stringify({ window, filter, order, first, after, scope, identity, redact })}`;
